@@ -1,0 +1,32 @@
+using System.Security.Cryptography.X509Certificates;
+
+namespace K8sComm.Core.Discovery;
+
+/// <summary>
+/// The secret half of an endpoint: what a probe needs to authenticate and to verify the server.
+/// It is opaque outside the core and its <see cref="ToString"/> never shows a secret, so it can't
+/// leak through formatting, verbose output or an exception message.
+/// </summary>
+public sealed class EndpointCredentials
+{
+    /// <summary>PEM or DER bytes of the CA bundle, or null when none is configured.</summary>
+    internal byte[]? CertificateAuthorityData { get; init; }
+
+    internal string? BearerToken { get; init; }
+
+    /// <summary>A file to read the token from at request time (it may rotate).</summary>
+    internal string? BearerTokenFile { get; init; }
+
+    /// <summary>The client certificate with its private key.</summary>
+    internal X509Certificate2? ClientCertificate { get; init; }
+
+    internal string? BasicUserName { get; init; }
+    internal string? BasicPassword { get; init; }
+
+    public static EndpointCredentials None { get; } = new();
+
+    public bool HasClientCertificate => ClientCertificate is not null;
+    public bool HasBearerToken => BearerToken is not null || BearerTokenFile is not null;
+
+    public override string ToString() => "EndpointCredentials (redacted)";
+}

@@ -1,0 +1,74 @@
+using K8sComm.Core.Tls;
+
+namespace K8sComm.Core.Discovery;
+
+/// <summary>Where an endpoint's settings came from.</summary>
+public enum EndpointSource
+{
+    Kubeconfig,
+    InCluster,
+}
+
+/// <summary>How a client proves who it is to the API server (secrets themselves are never here).</summary>
+public enum AuthenticationKind
+{
+    ClientCertificate,
+    Token,
+    TokenFile,
+    Exec,
+    AuthProvider,
+    Basic,
+}
+
+/// <summary>One way the user authenticates; <see cref="Detail"/> is safe to show (an exec command,
+/// a provider name, a token file path), never a credential.</summary>
+public sealed record AuthenticationMethod(
+    AuthenticationKind Kind,
+    string? Detail = null,
+    string? Subject = null,
+    DateTimeOffset? NotAfter = null);
+
+public enum FindingSeverity
+{
+    Info,
+    Low,
+    Medium,
+    High,
+}
+
+/// <summary>Something about an endpoint a user should know: a stable id, a severity and a sentence.</summary>
+public sealed record Finding(string Id, FindingSeverity Severity, string Message);
+
+/// <summary>What the kubeconfig (or the pod) says about the API server's certificate authority.</summary>
+public sealed record CertificateAuthorityInfo(
+    string Source,
+    CertificateFacts? Certificate);
+
+/// <summary>
+/// An API server endpoint as a client would reach it: the resolved context, cluster, user and
+/// namespace, with the facts a user may see. Credentials travel separately, in
+/// <see cref="Credentials"/>, which never prints a secret.
+/// </summary>
+public sealed record ResolvedEndpoint
+{
+    public required string? Context { get; init; }
+    public required string? Cluster { get; init; }
+    public required string? User { get; init; }
+    public required string Namespace { get; init; }
+    public required Uri Server { get; init; }
+    public required EndpointSource Source { get; init; }
+
+    /// <summary>The file that defined the cluster, or the service-account directory.</summary>
+    public string? SourceFile { get; init; }
+    public string? TlsServerName { get; init; }
+    public Uri? ProxyUrl { get; init; }
+    public required CertificateAuthorityInfo CertificateAuthority { get; init; }
+    public bool InsecureSkipTlsVerify { get; init; }
+    public IReadOnlyList<AuthenticationMethod> Authentication { get; init; } = Array.Empty<AuthenticationMethod>();
+    public IReadOnlyList<Finding> Findings { get; init; } = Array.Empty<Finding>();
+    public required EndpointCredentials Credentials { get; init; }
+
+    /// <summary>The host as it appears in a URL: IPv6 addresses are bracketed.</summary>
+    public string Host => Server.Host;
+    public int Port => Server.Port;
+}

@@ -1,0 +1,17 @@
+namespace K8sComm.Core;
+
+/// <summary>
+/// Why a core operation failed. The PowerShell layer turns each into a stable
+/// FullyQualifiedErrorId (<c>K8sComm.&lt;Reason&gt;</c>), an ErrorCategory and a localized message.
+/// </summary>
+public enum FailureReason
+{
+    KubeconfigNotFound,
+    KubeconfigMalformed,
+    ContextNotFound,
+    NoCurrentContext,
+    ClusterNotFound,
+    CertificateDataInvalid,
+    ServiceAccountNotFound,
+    InClusterEnvironmentMissing,
+}

@@ -1,0 +1,25 @@
+namespace K8sComm.Core;
+
+/// <summary>
+/// A failure the user can act on. <see cref="Arguments"/> fill the localized message template named
+/// after <see cref="Reason"/>; they never hold secrets (tokens, keys, passwords), and neither does
+/// <see cref="Exception.Message"/>, which is the English fallback.
+/// </summary>
+public sealed class K8sCommException : Exception
+{
+    public K8sCommException(FailureReason reason, string message, object? target = null,
+        IReadOnlyList<string>? arguments = null, Exception? innerException = null)
+        : base(message, innerException)
+    {
+        Reason = reason;
+        Target = target;
+        Arguments = arguments ?? Array.Empty<string>();
+    }
+
+    public FailureReason Reason { get; }
+
+    /// <summary>What the failure is about: a file path, a context name, a field.</summary>
+    public object? Target { get; }
+
+    public IReadOnlyList<string> Arguments { get; }
+}
