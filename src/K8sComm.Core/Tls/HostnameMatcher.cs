@@ -54,6 +54,9 @@ public static class HostnameMatcher
         pattern = pattern.TrimEnd('.').ToLowerInvariant();
         if (pattern.Length == 0 || host.Length == 0)
             return false;
+        // A bare "*" is not a valid name pattern (RFC 6125); Go then compares it literally.
+        if (pattern == "*")
+            return host == "*";
 
         var patternLabels = pattern.Split('.');
         var hostLabels = host.Split('.');

@@ -107,8 +107,8 @@ public class CertificateReaderTests
     public void A_certificate_that_only_claims_to_be_its_own_issuer_is_not_self_signed()
     {
         // Same subject and issuer name, but signed by a different key.
-        using var ca = TestPki.CreateCa("twin");
-        using var impostor = TestPki.Issue(ca, "twin", ["twin.test"]);
+        using var ca = TestPki.CreateCa("twin", keySlot: 0);
+        using var impostor = TestPki.Issue(ca, "twin", ["twin.test"], keySlot: 1);
         Assert.False(CertificateReader.Describe(impostor).IsSelfSigned);
     }
 }

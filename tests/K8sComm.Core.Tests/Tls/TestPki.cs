@@ -11,10 +11,26 @@ internal static class TestPki
 {
     public static readonly DateTimeOffset Now = DateTimeOffset.UtcNow;
 
-    public static X509Certificate2 CreateCa(string commonName = "test-ca", DateTimeOffset? notBefore = null,
-        DateTimeOffset? notAfter = null, X509Certificate2? issuer = null, int rsaBits = 2048)
+    // RSA key generation costs up to a second on a busy machine, so keys come from a small pool.
+    // Certificates that must not share a key (a look-alike CA) name distinct slots.
+    private const int PoolSize = 4;
+    private static readonly Lazy<RSA>[] Rsa2048 = Enumerable.Range(0, PoolSize).Select(_ => new Lazy<RSA>(() => RSA.Create(2048))).ToArray();
+    private static readonly Lazy<RSA> Rsa1024 = new(() => RSA.Create(1024));
+    private static int _nextSlot;
+
+    private static RSA Key(int rsaBits, int? slot)
     {
-        using var key = RSA.Create(rsaBits);
+        if (rsaBits == 1024)
+            return Rsa1024.Value;
+        if (rsaBits != 2048)
+            throw new ArgumentOutOfRangeException(nameof(rsaBits));
+        return Rsa2048[(slot ?? Interlocked.Increment(ref _nextSlot)) % PoolSize].Value;
+    }
+
+    public static X509Certificate2 CreateCa(string commonName = "test-ca", DateTimeOffset? notBefore = null,
+        DateTimeOffset? notAfter = null, X509Certificate2? issuer = null, int rsaBits = 2048, int? keySlot = null)
+    {
+        var key = Key(rsaBits, keySlot);
         var request = new CertificateRequest($"CN={commonName}", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
         request.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, true));
         request.CertificateExtensions.Add(new X509KeyUsageExtension(
@@ -31,10 +47,11 @@ internal static class TestPki
     public static X509Certificate2 Issue(X509Certificate2? issuer, string commonName,
         IEnumerable<string>? dnsNames = null, IEnumerable<string>? ipAddresses = null,
         DateTimeOffset? notBefore = null, DateTimeOffset? notAfter = null, int rsaBits = 2048,
-        HashAlgorithmName? hash = null, bool ecdsa = false, string? extendedKeyUsageOid = "1.3.6.1.5.5.7.3.1")
+        HashAlgorithmName? hash = null, bool ecdsa = false, string? extendedKeyUsageOid = "1.3.6.1.5.5.7.3.1",
+        int? keySlot = null)
     {
         var hashAlgorithm = hash ?? HashAlgorithmName.SHA256;
-        using var rsa = ecdsa ? null : RSA.Create(rsaBits);
+        var rsa = ecdsa ? null : Key(rsaBits, keySlot);
         using var ec = ecdsa ? ECDsa.Create(ECCurve.NamedCurves.nistP256) : null;
         var request = ec is not null
             ? new CertificateRequest($"CN={commonName}", ec, hashAlgorithm)
