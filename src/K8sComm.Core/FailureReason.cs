@@ -14,4 +14,7 @@ public enum FailureReason
     CertificateDataInvalid,
     ServiceAccountNotFound,
     InClusterEnvironmentMissing,
+
+    /// <summary>A cluster's server (or proxy-url) is missing or not an http(s) URL. Arguments: cluster, file, problem.</summary>
+    ServerInvalid,
 }
