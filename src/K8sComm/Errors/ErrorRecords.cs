@@ -19,7 +19,7 @@ internal static class ErrorRecords
         string? template = Strings.ResourceManager.GetString("Error_" + reason, Strings.Culture);
         if (template is not null)
         {
-            record.ErrorDetails = new ErrorDetails(Format(template, failure.Arguments))
+            record.ErrorDetails = new ErrorDetails(Format(template, failure))
             {
                 RecommendedAction = Strings.ResourceManager.GetString("Action_" + reason, Strings.Culture),
             };
@@ -37,10 +37,21 @@ internal static class ErrorRecords
         FailureReason.CertificateDataInvalid => ErrorCategory.InvalidData,
         FailureReason.ServiceAccountNotFound => ErrorCategory.ObjectNotFound,
         FailureReason.InClusterEnvironmentMissing => ErrorCategory.ResourceUnavailable,
+        FailureReason.ServerInvalid => ErrorCategory.InvalidData,
         _ => ErrorCategory.NotSpecified,
     };
 
-    // Templates take {0}, {1}, ... for the core's arguments; a list argument arrives already joined.
-    private static string Format(string template, IReadOnlyList<string> arguments)
-        => string.Format(CultureInfo.CurrentCulture, template, arguments.Cast<object>().ToArray());
+    // Templates take {0}, {1}, ... for the core's arguments (a list arrives already joined). Should a
+    // template and the core ever disagree, the core's English message is still a good message.
+    private static string Format(string template, K8sCommException failure)
+    {
+        try
+        {
+            return string.Format(CultureInfo.CurrentCulture, template, failure.Arguments.Cast<object>().ToArray());
+        }
+        catch (FormatException)
+        {
+            return failure.Message;
+        }
+    }
 }
