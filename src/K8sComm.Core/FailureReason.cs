@@ -15,6 +15,9 @@ public enum FailureReason
     ServiceAccountNotFound,
     InClusterEnvironmentMissing,
 
+    /// <summary>A cluster's server (or proxy-url) is missing or not an http(s) URL. Arguments: cluster, file, problem.</summary>
+    ServerInvalid,
+
     // Talking to a server (Tls/, Api/).
     /// <summary>No TCP connection could be made.</summary>
     ServerUnreachable,
