@@ -1,5 +1,6 @@
 using System.Net;
 using System.Security.Cryptography;
+using X500DistinguishedName = System.Security.Cryptography.X509Certificates.X500DistinguishedName;
 using System.Text;
 using System.Text.RegularExpressions;
 using Org.BouncyCastle.Asn1;
@@ -18,9 +19,10 @@ namespace K8sComm.Core.Tls;
 /// and a certificate into the <see cref="CertificateFacts"/> a user reads.
 /// </summary>
 /// <remarks>
-/// Conventions: names are written most specific first (<c>CN=kube-apiserver,O=acme</c>), as Go and
-/// kubectl print them; the SHA-256 fingerprint is uppercase hex pairs joined by colons, as
-/// <c>openssl x509 -fingerprint -sha256</c> prints it; signature algorithms use the
+/// Conventions, shared with the kubeconfig side (Discovery) so one object never mixes styles: names
+/// are written most specific first as .NET prints them (<c>CN=kube-apiserver, O=acme</c>); the
+/// SHA-256 fingerprint is 64 uppercase hex digits without separators (what
+/// <c>X509Certificate2.GetCertHashString(SHA256)</c> gives); signature algorithms use the
 /// <c>SHA256withRSA</c> style.
 /// </remarks>
 public static partial class CertificateReader
@@ -67,12 +69,12 @@ public static partial class CertificateReader
             IsSelfSigned: IsSelfSigned(certificate));
     }
 
-    /// <summary>Uppercase hex pairs joined by colons: <c>AB:01:...</c> (32 pairs).</summary>
+    /// <summary>SHA-256 of the DER encoding as 64 uppercase hex digits.</summary>
     public static string Fingerprint(X509Certificate certificate) =>
-        Convert.ToHexString(SHA256.HashData(certificate.GetEncoded()))
-            .Chunk(2).Select(pair => new string(pair)).Aggregate((a, b) => a + ":" + b);
+        Convert.ToHexString(SHA256.HashData(certificate.GetEncoded()));
 
-    public static string FormatName(X509Name name) => name.ToString(true, X509Name.DefaultSymbols);
+    /// <summary>A distinguished name as .NET prints it: most specific first, joined by ", ".</summary>
+    public static string FormatName(X509Name name) => new X500DistinguishedName(name.GetEncoded()).Name;
 
     /// <summary>Issued by itself: same subject and issuer, and its own key verifies its signature.</summary>
     public static bool IsSelfSigned(X509Certificate certificate) =>

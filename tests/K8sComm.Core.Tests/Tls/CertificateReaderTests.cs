@@ -66,15 +66,34 @@ public class CertificateReaderTests
     }
 
     [Fact]
-    public void Fingerprint_is_uppercase_colon_separated_sha256_of_the_der()
+    public void Fingerprint_and_names_match_what_dotnet_prints_for_the_same_certificate()
     {
+        // Discovery describes kubeconfig CAs with .NET; the two sides must print alike.
         using var ca = TestPki.CreateCa("fp-ca");
-        var expected = string.Join(":", Convert.ToHexString(SHA256.HashData(ca.RawData)).Chunk(2).Select(p => new string(p)));
+        using var server = TestPki.Issue(ca, "kube-apiserver", ["kubernetes"]);
 
-        var facts = CertificateReader.Describe(ca);
+        var facts = CertificateReader.Describe(server);
 
-        Assert.Equal(expected, facts.Sha256Fingerprint);
-        Assert.Equal(32 * 3 - 1, facts.Sha256Fingerprint.Length);
+        Assert.Equal(Convert.ToHexString(SHA256.HashData(server.RawData)), facts.Sha256Fingerprint);
+        Assert.Equal(server.GetCertHashString(HashAlgorithmName.SHA256), facts.Sha256Fingerprint);
+        Assert.Equal(server.Subject, facts.Subject);
+        Assert.Equal(server.Issuer, facts.Issuer);
+    }
+
+    [Fact]
+    public void Multi_part_names_are_written_most_specific_first()
+    {
+        // Encoded as kubeadm does: O first, CN last (openssl's /O=system:masters/CN=kubernetes-admin).
+        // The builder encodes the last name added first.
+        var name = new System.Security.Cryptography.X509Certificates.X500DistinguishedNameBuilder();
+        name.AddCommonName("kubernetes-admin");
+        name.AddOrganizationName("system:masters");
+        using var key = System.Security.Cryptography.RSA.Create(1024);
+        var request = new System.Security.Cryptography.X509Certificates.CertificateRequest(
+            name.Build(), key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        using var certificate = request.CreateSelfSigned(TestPki.Now.AddDays(-1), TestPki.Now.AddDays(1));
+
+        Assert.Equal("CN=kubernetes-admin, O=system:masters", CertificateReader.Describe(certificate).Subject);
     }
 
     [Fact]
