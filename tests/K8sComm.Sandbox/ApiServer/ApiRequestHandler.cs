@@ -255,11 +255,18 @@ public sealed class ApiRequestHandler(ClusterState state, Authenticator authenti
         await proxy.ForwardAsync(context, target, remainder, toKubelet: type.Name == "nodes");
     }
 
+    /// <summary>A review body as JSON, whether it came as JSON or as Kubernetes protobuf; null if it is neither.</summary>
     private static async Task<JsonObject?> ReadBody(HttpContext context)
     {
+        const int limit = 1 << 20;
+        using var buffer = new MemoryStream();
+        await context.Request.Body.CopyToAsync(buffer, context.RequestAborted);
+        if (buffer.Length > limit) return null;
+        var bytes = buffer.ToArray();
+        if (ProtobufBody.IsProtobuf(context.Request.ContentType)) return ProtobufBody.ReadReview(bytes);
         try
         {
-            return JsonNode.Parse(await new StreamReader(context.Request.Body).ReadToEndAsync(context.RequestAborted)) as JsonObject;
+            return JsonNode.Parse(bytes) as JsonObject;
         }
         catch (JsonException)
         {
@@ -271,7 +278,7 @@ public sealed class ApiRequestHandler(ClusterState state, Authenticator authenti
     {
         if (await ReadBody(context) is null)
         {
-            await ApiResponses.BadRequest(context, "the request body is not a JSON SelfSubjectReview");
+            await ApiResponses.BadRequest(context, "the request body is not a SelfSubjectReview (JSON or Kubernetes protobuf)");
             return;
         }
 

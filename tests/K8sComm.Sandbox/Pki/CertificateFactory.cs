@@ -19,8 +19,7 @@ public static class CertificateFactory
             X509KeyUsageFlags.KeyCertSign | X509KeyUsageFlags.CrlSign | X509KeyUsageFlags.DigitalSignature, true));
         request.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(request.PublicKey, false));
         var now = DateTimeOffset.UtcNow;
-        var certificate = request.CreateSelfSigned(now.AddMinutes(-5), now.AddDays(validDays));
-        return keyPair.Attach(certificate);
+        return request.CreateSelfSigned(now.AddMinutes(-5), now.AddDays(validDays)); // carries its own key
     }
 
     /// <summary>Issues a leaf certificate signed by <paramref name="issuer"/> (which must hold its private key).</summary>
@@ -46,8 +45,7 @@ public static class CertificateFactory
     {
         using var keyPair = KeyPair.Create(spec.Key);
         var request = BuildLeafRequest(keyPair, spec, hash ?? HashAlgorithmName.SHA256);
-        var certificate = request.CreateSelfSigned(spec.NotBefore, spec.NotAfter);
-        return keyPair.Attach(certificate);
+        return request.CreateSelfSigned(spec.NotBefore, spec.NotAfter); // carries its own key
     }
 
     private static CertificateRequest BuildLeafRequest(KeyPair keyPair, CertificateSpec spec, HashAlgorithmName hash)
