@@ -7,7 +7,7 @@ using K8sComm.Sandbox.Hosting;
 namespace K8sComm.Sandbox.Kubelets;
 
 /// <summary>A kubelet's serving certificate (with key), the chain it sends, and its TLS settings.</summary>
-internal sealed class KubeletCredentials(X509Certificate2 leaf, X509Certificate2Collection chain, X509Certificate2 clusterCa)
+internal sealed class KubeletCredentials(X509Certificate2 leaf, X509Certificate2Collection chain, X509Certificate2 clusterCa, bool weak = false)
 {
     public X509Certificate2 Leaf { get; } = leaf;
 
@@ -23,6 +23,12 @@ internal sealed class KubeletCredentials(X509Certificate2 leaf, X509Certificate2
         ClientCertificateRequired = true,
         RemoteCertificateValidationCallback = static (_, _, _, _) => true,
         ApplicationProtocols = [SslApplicationProtocol.Http2, SslApplicationProtocol.Http11],
+#pragma warning disable SYSLIB0040 // the only switch .NET offers that lowers OpenSSL's security level
+        // OpenSSL (security level 2) refuses to serve an RSA-1024 or SHA-1-signed certificate at all; a Go
+        // kubelet serves them. On Linux this policy sets the level to 0; clients still negotiate real
+        // ciphers, since none offers a null one.
+        EncryptionPolicy = weak ? EncryptionPolicy.AllowNoEncryption : EncryptionPolicy.RequireEncryption,
+#pragma warning restore SYSLIB0040
     };
 }
 
@@ -55,6 +61,7 @@ internal sealed class KubeletCertificateAuthority(X509Certificate2 clusterCa) : 
 
         X509Certificate2 Signed(LeafRequest request) => Certificates.IssueLeaf(request, clusterCa);
         KubeletCredentials Serve(X509Certificate2 cert, params X509Certificate2[] chain) => new(cert, [.. chain], _clusterCaPublic);
+        KubeletCredentials ServeWeak(X509Certificate2 cert) => new(cert, [], _clusterCaPublic, weak: true);
 
         return kubelet.Posture.Certificate switch
         {
@@ -63,15 +70,16 @@ internal sealed class KubeletCertificateAuthority(X509Certificate2 clusterCa) : 
             KubeletCertificateKind.Expired => Serve(Signed(leaf with { NotBefore = now - Year - TimeSpan.FromDays(1), NotAfter = now.AddDays(-1) })),
             KubeletCertificateKind.NotYetValid => Serve(Signed(leaf with { NotBefore = now.AddDays(1), NotAfter = now.AddDays(1) + Year })),
             KubeletCertificateKind.SanMismatch => Serve(Signed(leaf with { DnsNames = ["wrong-node.invalid"], IpAddresses = [IPAddress.Parse("10.255.255.1")] })),
-            KubeletCertificateKind.WeakKey => Serve(Signed(leaf with { Key = _rsa1024.Value })),
-            KubeletCertificateKind.Sha1Signature => Serve(Signed(leaf with { Key = _rsa2048.Value, Sha1Signature = true })),
+            KubeletCertificateKind.WeakKey => ServeWeak(Signed(leaf with { Key = _rsa1024.Value })),
+            KubeletCertificateKind.Sha1Signature => ServeWeak(Signed(leaf with { Key = _rsa2048.Value, Sha1Signature = true })),
             KubeletCertificateKind.WrongCa => Serve(Certificates.IssueLeaf(leaf, _untrustedCa.Value)),
             var kind => throw new ArgumentOutOfRangeException(nameof(kubelet), kind, "Unknown certificate kind."),
         };
     }
 
     // What a kubelet without a serving certificate writes to kubelet.crt: a leaf "<node>@<unix>" issued
-    // by a throwaway CA "<node>-ca@<unix>", both RSA 2048, both sent in the handshake.
+    // by a throwaway CA "<node>-ca@<unix>", both RSA 2048. A Go kubelet sends both; .NET leaves a
+    // self-signed root out of the chain it sends, so clients see the leaf and its issuer's name.
     KubeletCredentials SelfGenerated(string node, IPAddress address, DateTimeOffset now,
         Func<X509Certificate2, X509Certificate2[], KubeletCredentials> serve)
     {
