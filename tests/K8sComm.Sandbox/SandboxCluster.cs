@@ -1,6 +1,9 @@
 using System.Security.Cryptography;
 using K8sComm.Sandbox.ApiServer;
+using K8sComm.Sandbox.Backends;
+using K8sComm.Sandbox.Faults;
 using K8sComm.Sandbox.Files;
+using K8sComm.Sandbox.Kubelets;
 using K8sComm.Sandbox.Pki;
 
 namespace K8sComm.Sandbox;
@@ -14,17 +17,21 @@ public sealed class SandboxCluster : IAsyncDisposable
     private static readonly string[] OwnedSubdirectories = ["pki", "split", "serviceaccount", "kubectl-cache"];
 
     private readonly ApiServerHost _apiServer;
+    private readonly KubeletFleet _fleet;
     private readonly ProxyForwarder _proxy;
     private readonly bool _ownsWorkDirectory;
     private int _disposed;
 
     private SandboxCluster(SandboxOptions options, ClusterPki pki, string adminToken, ApiServerHost apiServer,
-        ProxyForwarder proxy, ClusterState state, ApiServerPolicy policy, string workDirectory, bool ownsWorkDirectory)
+        KubeletFleet fleet, EchoBackends backends, ProxyForwarder proxy, ClusterState state, ApiServerPolicy policy,
+        string workDirectory, bool ownsWorkDirectory)
     {
         Options = options;
         Pki = pki;
         AdminToken = adminToken;
         _apiServer = apiServer;
+        _fleet = fleet;
+        Backends = backends;
         _proxy = proxy;
         State = state;
         Policy = policy;
@@ -45,6 +52,15 @@ public sealed class SandboxCluster : IAsyncDisposable
     public string WorkDirectory { get; }
     public SandboxFiles Files { get; private set; } = null!;
 
+    /// <summary>The kubelets, one per node (node-0, node-1, ...).</summary>
+    public IReadOnlyList<SandboxKubelet> Kubelets => _fleet.Kubelets;
+
+    /// <summary>The CA that signed WrongCa kubelet certificates (not trusted by the cluster).</summary>
+    public System.Security.Cryptography.X509Certificates.X509Certificate2 UntrustedKubeletCa => _fleet.UntrustedCa;
+
+    /// <summary>The HTTP and HTTPS echo servers behind the default/echo service and the echo-0 pod.</summary>
+    public EchoBackends Backends { get; }
+
     /// <summary>KUBERNETES_SERVICE_HOST and KUBERNETES_SERVICE_PORT as a pod would see them.</summary>
     public IReadOnlyDictionary<string, string> InClusterEnvironment => new Dictionary<string, string>
     {
@@ -64,13 +80,32 @@ public sealed class SandboxCluster : IAsyncDisposable
         var pki = ClusterPki.Create();
         var adminToken = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
         var proxy = new ProxyForwarder(pki.KubeletClientCertificate, policy.VerifiesKubeletCertificates ? pki.CertificateAuthority : null);
-        ApiServerHost? apiServer = null;
+        var faults = options.ApiServerFaults;
+        var kubeletPostures = KubeletPostures(options);
+        Task<ApiServerHost>? apiServerStart = null;
+        Task<KubeletFleet>? fleetStart = null;
+        Task<EchoBackends>? backendsStart = null;
         try
         {
-            apiServer = await ApiServerHost.StartAsync(pki.ApiServerCertificate, cancellationToken: cancellationToken);
+            // The three hosts are independent: start them side by side.
+            apiServerStart = ApiServerHost.StartAsync(pki.ApiServerCertificate,
+                faults is null ? null : listen => listen.UseFaults(() => faults),
+                faults is null ? null : app => app.UseFaults(_ => faults),
+                cancellationToken);
+            fleetStart = KubeletFleet.StartAsync(new KubeletFleetOptions
+            {
+                ClusterCa = pki.CertificateAuthority,
+                Specs = kubeletPostures.Select((posture, i) => new KubeletSpec($"node-{i}", posture)).ToList(),
+            }, cancellationToken);
+            backendsStart = EchoBackends.StartAsync(new EchoBackendOptions { Issuer = pki.CertificateAuthority }, cancellationToken);
+            await Task.WhenAll(apiServerStart, fleetStart, backendsStart);
+            var (apiServer, fleet, backends) = (apiServerStart.Result, fleetStart.Result, backendsStart.Result);
+
             var layout = new ClusterLayout(apiServer.Port, policy)
             {
-                Nodes = Enumerable.Range(0, options.NodeCount).Select(i => new NodeLayout($"node-{i}", 0)).ToList(),
+                Nodes = fleet.Kubelets.Select(k => new NodeLayout(k.NodeName, k.Port, k.ReadOnlyPort)).ToList(),
+                EchoHttpPort = backends.HttpPort,
+                EchoHttpsPort = backends.HttpsPort,
                 ServiceAccounts = [(options.ServiceAccountNamespace, options.ServiceAccountName)],
             };
             var state = ClusterSeed.Build(layout);
@@ -78,7 +113,8 @@ public sealed class SandboxCluster : IAsyncDisposable
                 new Authenticator(pki, adminToken, policy.Anonymous), new Authorizer(policy), proxy, apiServer.Port);
             apiServer.Attach(handler.HandleAsync);
 
-            var cluster = new SandboxCluster(options, pki, adminToken, apiServer, proxy, state, policy, workDirectory, ownsWorkDirectory);
+            var cluster = new SandboxCluster(options, pki, adminToken, apiServer, fleet, backends, proxy, state, policy,
+                workDirectory, ownsWorkDirectory);
             cluster.Files = SandboxFileWriter.Write(workDirectory, new ClusterAccess(cluster.ApiServerUri, pki, adminToken,
                 options.ServiceAccountNamespace, options.ServiceAccountName,
                 pki.ServiceAccountTokens.Issue(options.ServiceAccountNamespace, options.ServiceAccountName, TimeSpan.FromDays(1))));
@@ -86,11 +122,32 @@ public sealed class SandboxCluster : IAsyncDisposable
         }
         catch
         {
-            if (apiServer is not null) await apiServer.DisposeAsync();
+            await StopStarted(apiServerStart);
+            await StopStarted(fleetStart);
+            await StopStarted(backendsStart);
             proxy.Dispose();
             pki.Dispose();
             DeleteWorkDirectory(workDirectory, ownsWorkDirectory);
             throw;
+        }
+    }
+
+    /// <summary>Explicit per-node postures decide the node count; otherwise the posture's default for each of NodeCount nodes.</summary>
+    private static IReadOnlyList<KubeletPosture> KubeletPostures(SandboxOptions options) =>
+        options.KubeletPostures ?? Enumerable.Range(0, options.NodeCount)
+            .Select(i => options.Posture == SandboxPosture.Secure ? KubeletPosture.Secure : KubeletPosture.Insecure(i))
+            .ToList();
+
+    private static async Task StopStarted<T>(Task<T>? start) where T : IAsyncDisposable
+    {
+        if (start is null) return;
+        try
+        {
+            await (await start).DisposeAsync();
+        }
+        catch
+        {
+            // It never started, or stopping failed too; the original error is what matters.
         }
     }
 
@@ -110,7 +167,7 @@ public sealed class SandboxCluster : IAsyncDisposable
         if (Interlocked.Exchange(ref _disposed, 1) == 1) return;
         try
         {
-            await _apiServer.DisposeAsync();
+            await Task.WhenAll(_apiServer.DisposeAsync().AsTask(), _fleet.DisposeAsync().AsTask(), Backends.DisposeAsync().AsTask());
         }
         finally
         {

@@ -14,7 +14,7 @@ public sealed record SandboxOptions
     /// <summary>What the API server does with requests that carry no credentials.</summary>
     public AnonymousMode? AnonymousAuth { get; init; }
 
-    /// <summary>One posture per node; overrides the posture's default kubelets.</summary>
+    /// <summary>One posture per node; overrides the posture's default kubelets. When given, its length is the node count.</summary>
     public IReadOnlyList<KubeletPosture>? KubeletPostures { get; init; }
 
     /// <summary>Applied to every API server request or connection.</summary>
