@@ -49,7 +49,7 @@ internal static class KubeconfigParser
         catch (YamlException e)
         {
             // Scanner and parser messages describe grammar, not content, so they are safe to repeat.
-            throw Malformed(path, (int)e.Start.Line, SafeYamlProblem(e));
+            throw Malformed(path, ErrorLine(e, text), SafeYamlProblem(e));
         }
 
         if (stream.Documents.Count == 0)
@@ -59,6 +59,28 @@ internal static class KubeconfigParser
 
         var root = stream.Documents[0].RootNode;
         return NodeReader.IsNull(root) ? null : root;
+    }
+
+    /// <summary>YamlDotNet reports a tab indent at the enclosing mapping's line; point at the tab's own line instead.</summary>
+    private static int ErrorLine(YamlException e, string text)
+    {
+        var line = (int)e.End.Line;
+        if (!e.Message.Contains("tab", StringComparison.OrdinalIgnoreCase))
+        {
+            return line;
+        }
+
+        var lines = text.Split('\n');
+        for (var i = Math.Max(line - 1, 0); i < lines.Length; i++)
+        {
+            var indent = lines[i].AsSpan()[..(lines[i].Length - lines[i].TrimStart().Length)];
+            if (indent.Contains('\t'))
+            {
+                return i + 1;
+            }
+        }
+
+        return line;
     }
 
     private static string SafeYamlProblem(YamlException e)
