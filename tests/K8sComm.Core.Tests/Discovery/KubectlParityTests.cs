@@ -269,4 +269,26 @@ public sealed class KubectlParityTests
         Assert.Equal(expected, all.Select(r => r.Context));
         Assert.All(all, r => Assert.NotNull(r.Endpoint));
     }
+
+    /// <summary>kubectl types unquoted scalars by YAML 1.1 rules, so some "names" are not strings; we must agree.</summary>
+    [SkippableTheory]
+    [InlineData("yes"), InlineData("Yes"), InlineData("y"), InlineData("on"), InlineData("OFF"), InlineData("n")]
+    [InlineData("10"), InlineData("-7"), InlineData("+3"), InlineData("1_000"), InlineData("0x1F"), InlineData("0o17"), InlineData("0755")]
+    [InlineData("08"), InlineData("1e3"), InlineData(".5"), InlineData("+.5"), InlineData(".inf"), InlineData("-.Inf"), InlineData(".NaN")]
+    [InlineData("2024-01-01"), InlineData("1.2.3"), InlineData("1:20"), InlineData("Yes please"), InlineData("true1"), InlineData("0x")]
+    [InlineData("~"), InlineData("null"), InlineData("\"yes\""), InlineData("'10'"), InlineData("!!str 10")]
+    public void ScalarTypingAgreesWithKubectl(string scalar)
+    {
+        Skip.If(Kubectl.Missing, Kubectl.MissingReason);
+        using var dir = new TempDirectory();
+        var file = dir.Write("config", $"clusters: [{{name: k, cluster: {{server: \"https://k\"}}}}]\ncontexts:\n- name: {scalar}\n  context: {{cluster: k}}\n");
+
+        var (code, _, stderr) = Kubectl.Run(dir.Path, new Dictionary<string, string>(), "config", "view", "--kubeconfig", file);
+        var kubectlAccepts = code == 0;
+        var weAccept = true;
+        try { KubeconfigLoader.Load([file]); }
+        catch (K8sCommException e) when (e.Reason == FailureReason.KubeconfigMalformed) { weAccept = false; }
+
+        Assert.True(kubectlAccepts == weAccept, $"'{scalar}': kubectl {(kubectlAccepts ? "accepts" : "rejects: " + stderr.Trim())}, we {(weAccept ? "accept" : "reject")}");
+    }
 }
