@@ -8,7 +8,7 @@ namespace K8sComm.HelpBuilder;
 /// <summary>
 /// Writes MAML the way PlatyPS 0.14.2's New-ExternalHelp does on PowerShell 7 for Linux: the same
 /// element order and attributes, two-space indentation, LF line ends, no newline after the root.
-/// The caller adds the UTF-8 byte order mark when writing the file (see <see cref="HelpBuilder"/>).
+/// The caller adds the UTF-8 byte order mark when writing the file (see <see cref="ExternalHelpBuilder"/>).
 /// </summary>
 public static class MamlRenderer
 {

@@ -14,7 +14,7 @@ var (source, output) = (paths[0], paths[1]);
 byte[] maml;
 try
 {
-    maml = HelpBuilder.BuildBytes(source);
+    maml = ExternalHelpBuilder.BuildBytes(source);
 }
 catch (Exception e) when (e is HelpSchemaException or IOException)
 {

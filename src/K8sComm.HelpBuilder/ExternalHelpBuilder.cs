@@ -4,7 +4,7 @@ using K8sComm.HelpBuilder.Model;
 namespace K8sComm.HelpBuilder;
 
 /// <summary>Builds the MAML of a docs culture folder (docs/en-US, docs/ko-KR) as New-ExternalHelp would.</summary>
-public static class HelpBuilder
+public static class ExternalHelpBuilder
 {
     /// <summary>UTF-8 with a byte order mark, as PlatyPS writes its MAML files.</summary>
     public static readonly Encoding FileEncoding = new UTF8Encoding(encoderShouldEmitUTF8Identifier: true);
