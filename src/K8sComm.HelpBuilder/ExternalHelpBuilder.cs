@@ -24,7 +24,13 @@ public static class ExternalHelpBuilder
             throw new DirectoryNotFoundException($"help folder not found: {directory}");
         }
 
-        return CommandFiles(directory)
+        var files = CommandFiles(directory);
+        if (files.Count == 0)
+        {
+            throw new FileNotFoundException($"no command help files (*-*.md) in {directory}");
+        }
+
+        return files
             .SelectMany(file => MarkdownHelpParser.Parse(File.ReadAllText(file), file))
             .ToList();
     }

@@ -60,18 +60,27 @@ public static partial class MarkdownTokenizer
         var builder = new Builder();
         var lines = new LineCounter(text, firstLine);
         var offset = 0;
+
+        // A pattern's leftmost match at or after an earlier offset is still its leftmost match at or
+        // after a later one, as long as it does not start before it; caching it keeps this linear.
+        var next = new Match?[Patterns.Length];
         while (offset < text.Length)
         {
             Match? first = null;
             Pattern? winner = null;
-            foreach (var pattern in Patterns)
+            for (var i = 0; i < Patterns.Length; i++)
             {
+                var pattern = Patterns[i];
                 if (pattern.Name == "heading" && text[offset] != '#')
                 {
                     continue;
                 }
 
-                var match = pattern.Regex.Match(text, offset);
+                if (next[i] is not { } match || (match.Success && match.Index < offset) || pattern.Name == "heading")
+                {
+                    match = next[i] = pattern.Regex.Match(text, offset);
+                }
+
                 if (match.Success && (first is null || match.Index < first.Index))
                 {
                     first = match;
