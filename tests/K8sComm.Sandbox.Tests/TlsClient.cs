@@ -5,8 +5,8 @@ using System.Security.Cryptography.X509Certificates;
 
 namespace K8sComm.Sandbox.Tests;
 
-/// <summary>What a TLS handshake showed: the server's certificate and the chain it sent.</summary>
-internal sealed record Handshake(X509Certificate2 Certificate, IReadOnlyList<X509Certificate2> SentChain, SslPolicyErrors Errors);
+/// <summary>What a TLS handshake showed: the server's certificate and what the platform thought of it.</summary>
+internal sealed record Handshake(X509Certificate2 Certificate, SslPolicyErrors Errors);
 
 /// <summary>Client-side helpers with short timeouts, so a misbehaving server fails a test instead of hanging it.</summary>
 internal static class TlsClient
@@ -20,7 +20,6 @@ internal static class TlsClient
         using var tcp = new TcpClient();
         await tcp.ConnectAsync(IPAddress.Loopback, port, cts.Token);
         X509Certificate2? presented = null;
-        List<X509Certificate2> sent = [];
         var errors = SslPolicyErrors.None;
         await using var ssl = new SslStream(tcp.GetStream());
         await ssl.AuthenticateAsClientAsync(new SslClientAuthenticationOptions
@@ -29,13 +28,11 @@ internal static class TlsClient
             RemoteCertificateValidationCallback = (_, cert, chain, policyErrors) =>
             {
                 presented = X509CertificateLoader.LoadCertificate(cert!.GetRawCertData());
-                // .NET puts the certificates the server sent (besides its own) into the extra store.
-                sent = [.. chain!.ChainPolicy.ExtraStore.Select(c => X509CertificateLoader.LoadCertificate(c.RawData))];
                 errors = policyErrors;
                 return true;
             },
         }, cts.Token);
-        return new Handshake(presented!, sent, errors);
+        return new Handshake(presented!, errors);
     }
 
     /// <summary>An HttpClient that accepts any server certificate and may present a client certificate.</summary>

@@ -7,18 +7,14 @@ namespace K8sComm.Tests;
 /// parser at least proves every script in the repository parses.</summary>
 public sealed class ScriptParseTests
 {
-    public static TheoryData<string> Scripts()
-    {
-        var data = new TheoryData<string>();
-        foreach (var file in Directory.EnumerateFiles(Repo.Root, "*.ps*1", SearchOption.AllDirectories)
-                     .Where(f => f.EndsWith(".ps1") || f.EndsWith(".psd1") || f.EndsWith(".psm1"))
-                     .Where(f => !f.Split(Path.DirectorySeparatorChar).Any(part => part is "bin" or "obj" or "out" or ".git"))
-                     .Order())
-        {
-            data.Add(Path.GetRelativePath(Repo.Root, file));
-        }
-        return data;
-    }
+    public static TheoryData<string> Scripts() => new(ScriptPaths());
+
+    private static IEnumerable<string> ScriptPaths() =>
+        Directory.EnumerateFiles(Repo.Root, "*.ps*1", SearchOption.AllDirectories)
+            .Where(f => f.EndsWith(".ps1") || f.EndsWith(".psd1") || f.EndsWith(".psm1"))
+            .Where(f => !f.Split(Path.DirectorySeparatorChar).Any(part => part is "bin" or "obj" or "out" or ".git"))
+            .Select(f => Path.GetRelativePath(Repo.Root, f))
+            .Order();
 
     [Theory]
     [MemberData(nameof(Scripts))]
@@ -31,7 +27,7 @@ public sealed class ScriptParseTests
     [Fact]
     public void The_repository_has_the_scripts_a_release_runs()
     {
-        var scripts = Scripts().Select(row => (string)row[0]).ToArray();
+        var scripts = ScriptPaths().ToArray();
         Assert.Contains("build.ps1", scripts);
         Assert.Contains(scripts, s => s.StartsWith("tests" + Path.DirectorySeparatorChar) && s.EndsWith(".Tests.ps1"));
     }

@@ -49,7 +49,7 @@ internal static class KubeconfigParser
         catch (YamlException e)
         {
             // Scanner and parser messages describe grammar, not content, so they are safe to repeat.
-            throw Malformed(path, (int)e.Start.Line, SafeYamlProblem(e));
+            throw Malformed(path, ErrorLine(e, text), SafeYamlProblem(e));
         }
 
         if (stream.Documents.Count == 0)
@@ -59,6 +59,28 @@ internal static class KubeconfigParser
 
         var root = stream.Documents[0].RootNode;
         return NodeReader.IsNull(root) ? null : root;
+    }
+
+    /// <summary>YamlDotNet reports a tab indent at the enclosing mapping's line; point at the tab's own line instead.</summary>
+    private static int ErrorLine(YamlException e, string text)
+    {
+        var line = (int)e.End.Line;
+        if (!e.Message.Contains("tab", StringComparison.OrdinalIgnoreCase))
+        {
+            return line;
+        }
+
+        var lines = text.Split('\n');
+        for (var i = Math.Max(line - 1, 0); i < lines.Length; i++)
+        {
+            var indent = lines[i].AsSpan()[..(lines[i].Length - lines[i].TrimStart().Length)];
+            if (indent.Contains('\t'))
+            {
+                return i + 1;
+            }
+        }
+
+        return line;
     }
 
     private static string SafeYamlProblem(YamlException e)
@@ -139,15 +161,14 @@ internal static class KubeconfigParser
 
     private static string? NullIfEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
 
-    /// <summary>Typed access to YAML nodes; any shape error becomes KubeconfigMalformed with its line.</summary>
+    /// <summary>
+    /// Typed access to YAML nodes with kubectl's strictness: it resolves plain scalars by YAML 1.1 rules
+    /// before decoding, so an unquoted <c>yes</c> or <c>10</c> is not a string and a quoted "true" is
+    /// not a boolean. Any shape error becomes KubeconfigMalformed with its line.
+    /// </summary>
     private sealed class NodeReader(string path)
     {
-        private static readonly HashSet<string> NullWords = ["", "~", "null", "Null", "NULL"];
-        private static readonly HashSet<string> TrueWords = ["true", "True", "TRUE", "yes", "Yes", "YES", "y", "Y", "on", "On", "ON"];
-        private static readonly HashSet<string> FalseWords = ["false", "False", "FALSE", "no", "No", "NO", "n", "N", "off", "Off", "OFF"];
-
-        public static bool IsNull(YamlNode node) =>
-            node is YamlScalarNode { Style: ScalarStyle.Plain or ScalarStyle.Any } s && NullWords.Contains(s.Value ?? "");
+        public static bool IsNull(YamlNode node) => node is YamlScalarNode s && Yaml11.Resolve(s) == Yaml11.Kind.Null;
 
         public YamlMappingNode Mapping(YamlNode node, string what) =>
             node as YamlMappingNode ?? throw Malformed(path, Line(node), $"{what} must be a mapping");
@@ -172,28 +193,21 @@ internal static class KubeconfigParser
         public string? String(YamlMappingNode? parent, string key)
         {
             var node = Child(parent, key);
-            return node switch
-            {
-                null => null,
-                YamlScalarNode scalar => scalar.Value,
-                _ => throw Malformed(path, Line(node), $"'{key}' must be a single value"),
-            };
+            return node is null ? null : StringValue(node, key);
         }
 
         public IReadOnlyList<string> StringList(YamlMappingNode? parent, string key) =>
-            Sequence(parent, key)
-                .Select(item => item is YamlScalarNode s ? s.Value ?? "" : throw Malformed(path, Line(item), $"'{key}' must list single values"))
-                .ToArray();
+            Sequence(parent, key).Select(item => StringValue(item, key)).ToArray();
 
         public bool Boolean(YamlMappingNode? parent, string key)
         {
-            var value = String(parent, key);
-            if (value is null || TrueWords.Contains(value) || FalseWords.Contains(value))
+            var node = Child(parent, key);
+            return node switch
             {
-                return value is not null && TrueWords.Contains(value);
-            }
-
-            throw Malformed(path, Line(Child(parent, key)!), $"'{key}' must be true or false");
+                null => false,
+                YamlScalarNode scalar when Yaml11.Resolve(scalar) == Yaml11.Kind.Boolean => Yaml11.IsTrue(scalar.Value!),
+                _ => throw Malformed(path, Line(node), $"'{key}' must be true or false (unquoted)"),
+            };
         }
 
         /// <summary>Reads a list of <c>{name: ..., KEY: {...}}</c> entries, rejecting a name listed twice as kubectl does.</summary>
@@ -215,6 +229,13 @@ internal static class KubeconfigParser
 
             return result;
         }
+
+        private string StringValue(YamlNode node, string key) => node switch
+        {
+            YamlScalarNode scalar when Yaml11.Resolve(scalar) == Yaml11.Kind.String => scalar.Value ?? "",
+            YamlScalarNode => throw Malformed(path, Line(node), $"'{key}' must be a string: quote the value"),
+            _ => throw Malformed(path, Line(node), $"'{key}' must be a single value"),
+        };
 
         private static YamlNode? Child(YamlMappingNode? parent, string key)
         {

@@ -85,6 +85,8 @@ public static class HttpFaults
         return context.Response.Body.WriteAsync(Garbage).AsTask();
     }
 
+    static readonly TimeSpan TruncationGrace = TimeSpan.FromMilliseconds(100);
+
     static async Task TruncatedAsync(HttpContext context, Func<Task> next)
     {
         var body = await CaptureAsync(context, next);
@@ -93,6 +95,9 @@ public static class HttpFaults
         context.Response.ContentLength = body.Length;
         await context.Response.Body.WriteAsync(body.AsMemory(0, body.Length / 2));
         await context.Response.Body.FlushAsync();
+        // Kestrel drops output still queued when a connection is aborted; give the first half time to
+        // reach the socket so the client sees a short body, not a connection that never answered.
+        await Task.Delay(TruncationGrace, context.RequestAborted).ContinueWith(_ => { });
         context.Abort();
     }
 

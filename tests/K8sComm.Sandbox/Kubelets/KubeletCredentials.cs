@@ -33,18 +33,18 @@ internal sealed class KubeletCredentials(X509Certificate2 leaf, X509Certificate2
 }
 
 /// <summary>
-/// Issues serving certificates for each posture. Keys are shared across kubelets of a fleet (one per
-/// key type) so that issuing is a signature, not a key generation.
+/// Issues serving certificates for each posture. Keys are shared by every kubelet in the process (one
+/// per key type; they are throwaway test keys) so that issuing is a signature, not a key generation.
 /// </summary>
 internal sealed class KubeletCertificateAuthority(X509Certificate2 clusterCa) : IDisposable
 {
     static readonly TimeSpan Year = TimeSpan.FromDays(365);
+    static readonly Lazy<ECDsa> SharedEcdsa = new(() => ECDsa.Create(ECCurve.NamedCurves.nistP256));
+    static readonly Lazy<RSA> SharedRsa2048 = new(() => RSA.Create(2048));
+    static readonly Lazy<RSA> SharedRsa2048Ca = new(() => RSA.Create(2048));
+    static readonly Lazy<RSA> SharedRsa1024 = new(() => RSA.Create(1024));
 
     readonly X509Certificate2 _clusterCaPublic = Certificates.PublicOnly(clusterCa);
-    readonly Lazy<ECDsa> _ecdsa = new(() => ECDsa.Create(ECCurve.NamedCurves.nistP256));
-    readonly Lazy<RSA> _rsa2048 = new(() => RSA.Create(2048));
-    readonly Lazy<RSA> _rsa2048Ca = new(() => RSA.Create(2048));
-    readonly Lazy<RSA> _rsa1024 = new(() => RSA.Create(1024));
     readonly Lazy<X509Certificate2> _untrustedCa = new(() =>
         Certificates.CreateSelfSignedCa("sandbox-untrusted-ca", ECDsa.Create(ECCurve.NamedCurves.nistP256),
             DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.Add(Year)));
@@ -56,7 +56,7 @@ internal sealed class KubeletCertificateAuthority(X509Certificate2 clusterCa) : 
     {
         var node = kubelet.NodeName;
         var now = DateTimeOffset.UtcNow;
-        var leaf = new LeafRequest($"CN=system:node:{node}, O=system:nodes", _ecdsa.Value, [node], [kubelet.Address],
+        var leaf = new LeafRequest($"CN=system:node:{node}, O=system:nodes", SharedEcdsa.Value, [node], [kubelet.Address],
             now.AddHours(-1), now.Add(Year));
 
         X509Certificate2 Signed(LeafRequest request) => Certificates.IssueLeaf(request, clusterCa);
@@ -70,8 +70,8 @@ internal sealed class KubeletCertificateAuthority(X509Certificate2 clusterCa) : 
             KubeletCertificateKind.Expired => Serve(Signed(leaf with { NotBefore = now - Year - TimeSpan.FromDays(1), NotAfter = now.AddDays(-1) })),
             KubeletCertificateKind.NotYetValid => Serve(Signed(leaf with { NotBefore = now.AddDays(1), NotAfter = now.AddDays(1) + Year })),
             KubeletCertificateKind.SanMismatch => Serve(Signed(leaf with { DnsNames = ["wrong-node.invalid"], IpAddresses = [IPAddress.Parse("10.255.255.1")] })),
-            KubeletCertificateKind.WeakKey => ServeWeak(Signed(leaf with { Key = _rsa1024.Value })),
-            KubeletCertificateKind.Sha1Signature => ServeWeak(Signed(leaf with { Key = _rsa2048.Value, Sha1Signature = true })),
+            KubeletCertificateKind.WeakKey => ServeWeak(Signed(leaf with { Key = SharedRsa1024.Value })),
+            KubeletCertificateKind.Sha1Signature => ServeWeak(Signed(leaf with { Key = SharedRsa2048.Value, Sha1Signature = true })),
             KubeletCertificateKind.WrongCa => Serve(Certificates.IssueLeaf(leaf, _untrustedCa.Value)),
             var kind => throw new ArgumentOutOfRangeException(nameof(kubelet), kind, "Unknown certificate kind."),
         };
@@ -84,18 +84,14 @@ internal sealed class KubeletCertificateAuthority(X509Certificate2 clusterCa) : 
         Func<X509Certificate2, X509Certificate2[], KubeletCredentials> serve)
     {
         var unix = now.ToUnixTimeSeconds();
-        var ca = Certificates.CreateSelfSignedCa($"{node}-ca@{unix}", _rsa2048Ca.Value, now.AddHours(-1), now.Add(Year));
-        var leaf = Certificates.IssueLeaf(new LeafRequest($"CN={node}@{unix}", _rsa2048.Value, [node], [address],
+        var ca = Certificates.CreateSelfSignedCa($"{node}-ca@{unix}", SharedRsa2048Ca.Value, now.AddHours(-1), now.Add(Year));
+        var leaf = Certificates.IssueLeaf(new LeafRequest($"CN={node}@{unix}", SharedRsa2048.Value, [node], [address],
             now.AddHours(-1), now.Add(Year)), ca);
         return serve(leaf, [Certificates.PublicOnly(ca)]);
     }
 
     public void Dispose()
     {
-        if (_ecdsa.IsValueCreated) _ecdsa.Value.Dispose();
-        if (_rsa2048.IsValueCreated) _rsa2048.Value.Dispose();
-        if (_rsa2048Ca.IsValueCreated) _rsa2048Ca.Value.Dispose();
-        if (_rsa1024.IsValueCreated) _rsa1024.Value.Dispose();
         if (_untrustedCa.IsValueCreated) _untrustedCa.Value.Dispose();
     }
 }

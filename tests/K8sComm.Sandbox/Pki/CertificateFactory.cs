@@ -22,11 +22,12 @@ public static class CertificateFactory
         return request.CreateSelfSigned(now.AddMinutes(-5), now.AddDays(validDays)); // carries its own key
     }
 
-    /// <summary>Issues a leaf certificate signed by <paramref name="issuer"/> (which must hold its private key).</summary>
-    public static X509Certificate2 Issue(X509Certificate2 issuer, CertificateSpec spec, HashAlgorithmName? hash = null)
+    /// <summary>Issues a leaf certificate signed (SHA-256) by <paramref name="issuer"/>, which must hold its private key.
+    /// Deliberately broken certificates (SHA-1 and the like) are the kubelet postures' business, not this factory's.</summary>
+    public static X509Certificate2 Issue(X509Certificate2 issuer, CertificateSpec spec)
     {
         using var keyPair = KeyPair.Create(spec.Key);
-        var request = BuildLeafRequest(keyPair, spec, hash ?? HashAlgorithmName.SHA256);
+        var request = BuildLeafRequest(keyPair, spec, HashAlgorithmName.SHA256);
         var issuerSki = issuer.Extensions.OfType<X509SubjectKeyIdentifierExtension>().FirstOrDefault();
         if (issuerSki is not null)
         {
@@ -41,10 +42,10 @@ public static class CertificateFactory
     }
 
     /// <summary>A certificate that signs itself, as a kubelet does when it has no CA-issued one.</summary>
-    public static X509Certificate2 CreateSelfSigned(CertificateSpec spec, HashAlgorithmName? hash = null)
+    public static X509Certificate2 CreateSelfSigned(CertificateSpec spec)
     {
         using var keyPair = KeyPair.Create(spec.Key);
-        var request = BuildLeafRequest(keyPair, spec, hash ?? HashAlgorithmName.SHA256);
+        var request = BuildLeafRequest(keyPair, spec, HashAlgorithmName.SHA256);
         return request.CreateSelfSigned(spec.NotBefore, spec.NotAfter); // carries its own key
     }
 
