@@ -6,8 +6,11 @@ switch (args.FirstOrDefault())
     case "sandbox-cluster":
         await SandboxClusterBenchmark.RunAsync();
         break;
+    case "probe":
+        await ProbeBenchmark.RunAsync();
+        break;
     default:
-        Console.Error.WriteLine("benchmarks: sandbox-cluster");
+        Console.Error.WriteLine("benchmarks: sandbox-cluster, probe");
         return 2;
 }
 

@@ -61,6 +61,13 @@ public sealed class ApiServerClient : IDisposable
 
     /// <exception cref="K8sCommException">CertificateDataInvalid when the endpoint's CA data can't be read.</exception>
     public ApiServerClient(ResolvedEndpoint endpoint, ApiServerClientOptions? options = null)
+        : this(endpoint, options, trust: null)
+    {
+    }
+
+    /// <param name="trust">The endpoint's trust policy when the caller already has it (the prober does),
+    /// so its verdict for the same certificate is reused.</param>
+    internal ApiServerClient(ResolvedEndpoint endpoint, ApiServerClientOptions? options, ServerTrustPolicy? trust)
     {
         _options = options ?? new ApiServerClientOptions();
         if (_options.AcceptAnyServerCertificate && !_options.Anonymous)
@@ -68,7 +75,7 @@ public sealed class ApiServerClient : IDisposable
 
         Endpoint = endpoint;
         _tls = string.Equals(endpoint.Server.Scheme, Uri.UriSchemeHttps, StringComparison.OrdinalIgnoreCase);
-        _trust = _tls ? TrustPolicyFor(endpoint, _options) : null;
+        _trust = _tls ? trust ?? TrustPolicyFor(endpoint, _options) : null;
         _proxy = ProxySelector.For(endpoint);
         _host = ServerConnection.UnbracketedHost(endpoint.Server);
 
@@ -107,7 +114,8 @@ public sealed class ApiServerClient : IDisposable
         }
     }
 
-    /// <summary>What the most recent new TLS connection found; null before the first one, or over http.</summary>
+    /// <summary>What the most recent new TLS connection found; null before the first one, over http,
+    /// and for a client that accepts any certificate.</summary>
     public ServerTrustVerdict? LastServerTrust { get; private set; }
 
     /// <summary>Whether this client would send credentials (it has some and is not anonymous).</summary>
@@ -245,9 +253,10 @@ public sealed class ApiServerClient : IDisposable
         ServerTrustVerdict? verdict = null;
         bool Validate(object sender, X509Certificate? certificate, X509Chain? chain, SslPolicyErrors errors)
         {
-            if (_trust is null)
+            // A client that accepts anything only looks; judging would be wasted work.
+            if (_trust is null || _options.AcceptAnyServerCertificate)
                 return _options.AcceptAnyServerCertificate;
-            verdict = _trust.Evaluate(PresentedChainCapture.Capture(certificate, chain), _options.TimeProvider.GetUtcNow());
+            verdict = _trust.Evaluate(certificate, chain, _options.TimeProvider.GetUtcNow());
             LastServerTrust = verdict;
             return verdict.Trusted || _options.AcceptAnyServerCertificate;
         }

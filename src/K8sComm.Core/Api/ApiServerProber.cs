@@ -17,6 +17,8 @@ public static class ApiServerProber
     private const string NamespacesPath = "/api/v1/namespaces";
     private const string SelfSubjectReviewPath = "/apis/authentication.k8s.io/v1/selfsubjectreviews";
     private const int LatencySamples = 3;
+    // Probe answers are small; anything this big is a broken or hostile server.
+    private const int MaxResponseBytes = 1024 * 1024;
 
     /// <exception cref="OperationCanceledException">Only when <paramref name="cancellationToken"/> is cancelled.</exception>
     public static async Task<ProbeResult> ProbeAsync(ResolvedEndpoint endpoint, TimeSpan stepTimeout, CancellationToken cancellationToken)
@@ -28,6 +30,7 @@ public static class ApiServerProber
 
         // tls: what the server presents, judged against the endpoint's own trust settings.
         var https = string.Equals(endpoint.Server.Scheme, Uri.UriSchemeHttps, StringComparison.OrdinalIgnoreCase);
+        ServerTrustPolicy? policy = null;
         ServerTrustVerdict? trust = null;
         if (https)
         {
@@ -46,7 +49,9 @@ public static class ApiServerProber
             };
             try
             {
-                trust = ServerTrustPolicy.For(endpoint).Evaluate(handshake.PresentedChain, DateTimeOffset.UtcNow);
+                // The authenticated client shares this policy, so its own check of the same certificate is a lookup.
+                policy = ServerTrustPolicy.For(endpoint);
+                trust = policy.Evaluate(handshake.PresentedChain, DateTimeOffset.UtcNow);
                 result = result with
                 {
                     TrustSource = trust.Source,
@@ -77,46 +82,14 @@ public static class ApiServerProber
             : $"credentials withheld: plain http would expose them";
         result = result with { CredentialsWithheld = withheld is not null };
 
-        var clientOptions = new ApiServerClientOptions { ConnectTimeout = stepTimeout };
-        using var anonymous = new ApiServerClient(endpoint, clientOptions with { Anonymous = true, AcceptAnyServerCertificate = true });
-        using var authenticated = hasCredentials && withheld is null ? new ApiServerClient(endpoint, clientOptions) : null;
+        var clientOptions = new ApiServerClientOptions { ConnectTimeout = stepTimeout, MaxResponseBytes = MaxResponseBytes };
+        using var anonymous = new ApiServerClient(endpoint, clientOptions with { Anonymous = true, AcceptAnyServerCertificate = true }, trust: null);
+        using var authenticated = hasCredentials && withheld is null ? new ApiServerClient(endpoint, clientOptions, policy) : null;
         // The steps a normal client makes go with the endpoint's credentials, or with none when it has none.
         var client = hasCredentials ? authenticated : anonymous;
 
-        if (client is null)
-        {
-            run.Skip(ProbeStepNames.Version, withheld!);
-            run.Skip(ProbeStepNames.Api, withheld!);
-            run.Skip(ProbeStepNames.Livez, withheld!);
-            run.Skip(ProbeStepNames.Readyz, withheld!);
-        }
-        else
-        {
-            var version = await run.StepAsync(ProbeStepNames.Version, async ct =>
-            {
-                using var json = await client.GetJsonAsync("/version", ct).ConfigureAwait(false);
-                return json.RootElement.TryGetProperty("gitVersion", out var v) && v.GetString() is { } s ? s
-                    : throw Invalid("/version", "it has no gitVersion");
-            }).ConfigureAwait(false);
-
-            var cidrs = await run.StepAsync(ProbeStepNames.Api, async ct =>
-            {
-                using var json = await client.GetJsonAsync("/api", ct).ConfigureAwait(false);
-                return ReadServerAddresses(json.RootElement);
-            }).ConfigureAwait(false);
-
-            var live = await HealthAsync(run, client, ProbeStepNames.Livez, "/livez").ConfigureAwait(false);
-            var ready = await HealthAsync(run, client, ProbeStepNames.Readyz, "/readyz").ConfigureAwait(false);
-            result = result with
-            {
-                ServerVersion = version,
-                ServerAddressByClientCidrs = cidrs ?? result.ServerAddressByClientCidrs,
-                Live = live,
-                Ready = ready,
-            };
-        }
-
-        var access = await run.StepAsync(ProbeStepNames.Anonymous, async ct =>
+        // anonymous: on its own connection, alongside the authenticated steps.
+        var anonymousAccess = run.StepAsync(ProbeStepNames.Anonymous, async ct =>
         {
             var response = await anonymous.GetAsync(NamespacesPath, ct).ConfigureAwait(false);
             return (int)response.StatusCode switch
@@ -126,8 +99,51 @@ public static class ApiServerProber
                 >= 200 and < 300 => AnonymousAccess.Allowed,
                 _ => throw response.ToException(),
             };
-        }).ConfigureAwait(false);
-        result = result with { AnonymousAccess = access };
+        });
+
+        try
+        {
+            if (client is null)
+            {
+                run.Skip(ProbeStepNames.Version, withheld!);
+                run.Skip(ProbeStepNames.Api, withheld!);
+                run.Skip(ProbeStepNames.Livez, withheld!);
+                run.Skip(ProbeStepNames.Readyz, withheld!);
+            }
+            else
+            {
+                var version = await run.StepAsync(ProbeStepNames.Version, async ct =>
+                {
+                    using var json = await client.GetJsonAsync("/version", ct).ConfigureAwait(false);
+                    return json.RootElement.TryGetProperty("gitVersion", out var v) && v.GetString() is { } s ? s
+                        : throw Invalid("/version", "it has no gitVersion");
+                }).ConfigureAwait(false);
+
+                var cidrs = await run.StepAsync(ProbeStepNames.Api, async ct =>
+                {
+                    using var json = await client.GetJsonAsync("/api", ct).ConfigureAwait(false);
+                    return ReadServerAddresses(json.RootElement);
+                }).ConfigureAwait(false);
+
+                var live = await HealthAsync(run, client, ProbeStepNames.Livez, "/livez").ConfigureAwait(false);
+                var ready = await HealthAsync(run, client, ProbeStepNames.Readyz, "/readyz").ConfigureAwait(false);
+                result = result with
+                {
+                    ServerVersion = version,
+                    ServerAddressByClientCidrs = cidrs ?? result.ServerAddressByClientCidrs,
+                    Live = live,
+                    Ready = ready,
+                };
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // Cancelled: let the anonymous step end too before its client is disposed.
+            await Task.WhenAny(anonymousAccess).ConfigureAwait(false);
+            throw;
+        }
+
+        result = result with { AnonymousAccess = await anonymousAccess.ConfigureAwait(false) };
 
         if (!hasCredentials)
             run.Skip(ProbeStepNames.Identity, "the endpoint has no credentials");
@@ -210,7 +226,15 @@ public static class ApiServerProber
     {
         private readonly List<ProbeStep> _steps = [];
 
-        public IReadOnlyList<ProbeStep> Steps => _steps;
+        /// <summary>The steps in their canonical order (the anonymous step runs alongside others).</summary>
+        public IReadOnlyList<ProbeStep> Steps
+        {
+            get
+            {
+                lock (_steps)
+                    return _steps.OrderBy(s => Order(s.Name)).ToList();
+            }
+        }
         public string? LastError { get; private set; }
         public bool GotAnyResponse { get; private set; }
 
@@ -241,29 +265,41 @@ public static class ApiServerProber
                 GotAnyResponse = true;
                 error = $"{e.Code} {e.StatusReason}: {e.Message}".Replace("  ", " ");
             }
-            catch (K8sCommException e)
+            catch (Exception e) when (e is not OperationCanceledException)
             {
+                // Our exceptions (K8sCommException) and the unexpected alike: recorded, never thrown.
                 error = e.Message;
             }
             Record(name, ProbeStepStatus.Failed, error, started);
             return default;
         }
 
-        public void Skip(string name, string reason) =>
-            _steps.Add(new ProbeStep(name, ProbeStepStatus.Skipped, reason, TimeSpan.Zero));
+        public void Skip(string name, string reason) => Add(new ProbeStep(name, ProbeStepStatus.Skipped, reason, TimeSpan.Zero));
 
         /// <summary>Marks every step not yet recorded as skipped and returns the result with the steps.</summary>
         public ProbeResult SkipRest(ProbeResult result, string reason)
         {
-            foreach (var name in ProbeStepNames.All.Where(n => _steps.All(s => s.Name != n)))
+            foreach (var name in ProbeStepNames.All.Where(n => Steps.All(s => s.Name != n)))
                 Skip(name, reason);
-            return result with { Steps = _steps };
+            return result with { Steps = Steps };
         }
 
         private void Record(string name, ProbeStepStatus status, string? error, long started)
         {
             LastError = error;
-            _steps.Add(new ProbeStep(name, status, error, Stopwatch.GetElapsedTime(started)));
+            Add(new ProbeStep(name, status, error, Stopwatch.GetElapsedTime(started)));
+        }
+
+        private void Add(ProbeStep step)
+        {
+            lock (_steps)
+                _steps.Add(step);
+        }
+
+        private static int Order(string name)
+        {
+            var index = ProbeStepNames.All.ToList().IndexOf(name);
+            return index < 0 ? int.MaxValue : index;
         }
     }
 }

@@ -45,8 +45,9 @@ public static partial class CertificateReader
     }
 
     /// <summary>The same certificate as a BouncyCastle object (for chain validation and facts).</summary>
-    public static X509Certificate FromDotNet(DotNetCertificate certificate) =>
-        new X509CertificateParser().ReadCertificate(certificate.GetRawCertData());
+    public static X509Certificate FromDotNet(DotNetCertificate certificate) => Parse(certificate.GetRawCertData());
+
+    internal static X509Certificate Parse(byte[] der) => new X509CertificateParser().ReadCertificate(der);
 
     public static CertificateFacts Describe(DotNetCertificate certificate) => Describe(FromDotNet(certificate));
 

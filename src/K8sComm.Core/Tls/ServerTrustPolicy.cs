@@ -41,6 +41,7 @@ public sealed record ServerTrustVerdict(
 public sealed class ServerTrustPolicy
 {
     private readonly ChainValidator? _validator;
+    private CachedVerdict? _last;
 
     private ServerTrustPolicy(ChainValidator? validator, string serverName, bool skipVerification)
     {
@@ -71,9 +72,35 @@ public sealed class ServerTrustPolicy
     public TrustSource Source => SkipVerification ? TrustSource.NotVerified
         : _validator is null ? TrustSource.SystemTrustStore : TrustSource.EndpointCertificateAuthority;
 
+    /// <summary>
+    /// Judges what a TLS handshake presented. The last verdict is kept with the exact certificate bytes
+    /// it was made for: a new connection to the same server presenting the same bytes, while every
+    /// certificate involved is still inside its validity period, gets it again without re-verifying.
+    /// </summary>
+    internal ServerTrustVerdict Evaluate(X509Certificate? leaf, X509Chain? chain, DateTimeOffset at)
+    {
+        var raw = RawPresented(leaf, chain);
+        return EvaluateOnce(raw, () => raw.Select(CertificateReader.Parse).ToList(), at);
+    }
+
     /// <summary>Judges a presented chain (leaf first) at <paramref name="at"/>. Chain and name are always
     /// evaluated, so a user sees the facts even when verification is skipped.</summary>
-    public ServerTrustVerdict Evaluate(IReadOnlyList<BcCertificate> presented, DateTimeOffset at)
+    public ServerTrustVerdict Evaluate(IReadOnlyList<BcCertificate> presented, DateTimeOffset at) =>
+        EvaluateOnce(presented.Select(c => c.GetEncoded()).ToList(), () => presented, at);
+
+    private ServerTrustVerdict EvaluateOnce(List<byte[]> raw, Func<IReadOnlyList<BcCertificate>> parse, DateTimeOffset at)
+    {
+        var last = _last;
+        if (last is not null && last.Matches(raw, at))
+            return last.Verdict;
+
+        var presented = parse();
+        var verdict = Judge(presented, at);
+        _last = CachedVerdict.For(raw, presented, _validator?.Authorities, at, verdict);
+        return verdict;
+    }
+
+    private ServerTrustVerdict Judge(IReadOnlyList<BcCertificate> presented, DateTimeOffset at)
     {
         var chain = _validator is not null ? _validator.Validate(presented, at) : ValidateWithSystemStore(presented, at);
         var name = presented.Count == 0
@@ -82,6 +109,44 @@ public sealed class ServerTrustPolicy
         var trusted = SkipVerification || (chain.Trusted && name.Matches);
         return new ServerTrustVerdict(trusted, Source, ServerName, chain.Trusted, chain.Reason,
             name.Matches, name.Reason is null ? null : $"name {ServerName}: {name.Reason}", chain.Weaknesses);
+    }
+
+    private static List<byte[]> RawPresented(X509Certificate? leaf, X509Chain? chain)
+    {
+        var raw = new List<byte[]>();
+        if (leaf is null)
+            return raw;
+        raw.Add(leaf.GetRawCertData());
+        if (chain is not null)
+        {
+            foreach (var extra in chain.ChainPolicy.ExtraStore)
+            {
+                var bytes = extra.RawData;
+                if (!raw.Any(r => r.AsSpan().SequenceEqual(bytes)))
+                    raw.Add(bytes);
+            }
+        }
+        return raw;
+    }
+
+    /// <summary>A verdict, the bytes it judged, and the window in which time can't change it.</summary>
+    private sealed record CachedVerdict(List<byte[]> Raw, DateTime ValidFrom, DateTime ValidUntil, ServerTrustVerdict Verdict)
+    {
+        public static CachedVerdict? For(List<byte[]> raw, IReadOnlyList<BcCertificate> presented,
+            IReadOnlyList<BcCertificate>? authorities, DateTimeOffset at, ServerTrustVerdict verdict)
+        {
+            var involved = presented.Concat(authorities ?? []).ToList();
+            if (involved.Count == 0)
+                return null;
+            var from = involved.Max(c => c.NotBefore.ToUniversalTime());
+            var until = involved.Min(c => c.NotAfter.ToUniversalTime());
+            // Only a verdict made inside the window stays true for the whole window.
+            return at.UtcDateTime >= from && at.UtcDateTime <= until ? new CachedVerdict(raw, from, until, verdict) : null;
+        }
+
+        public bool Matches(List<byte[]> raw, DateTimeOffset at) =>
+            at.UtcDateTime >= ValidFrom && at.UtcDateTime <= ValidUntil
+            && raw.Count == Raw.Count && raw.Zip(Raw).All(pair => pair.First.AsSpan().SequenceEqual(pair.Second));
     }
 
     private static ChainVerdict ValidateWithSystemStore(IReadOnlyList<BcCertificate> presented, DateTimeOffset at)

@@ -82,7 +82,15 @@ public static class TlsHandshake
             RemoteCertificateValidationCallback = validation,
             ApplicationProtocols = request.ApplicationProtocols.Select(p => new SslApplicationProtocol(p)).ToList(),
             CertificateRevocationCheckMode = X509RevocationMode.NoCheck,
-            ClientCertificates = request.ClientCertificate is null ? null : [request.ClientCertificate],
+            // The chain .NET builds is never our verdict (ServerTrustPolicy decides); keep it cheap: no
+            // system store, no downloads.
+            CertificateChainPolicy = new X509ChainPolicy
+            {
+                TrustMode = X509ChainTrustMode.CustomRootTrust,
+                RevocationMode = X509RevocationMode.NoCheck,
+                DisableCertificateDownloads = true,
+            },
+            ClientCertificateContext = request.ClientCertificate is null ? null : ClientContexts.For(request.ClientCertificate),
             EnabledSslProtocols = SslProtocols.None, // the operating system's choice: TLS 1.2 and 1.3
         };
         try
@@ -109,6 +117,18 @@ public static class TlsHandshake
     };
 
     private static Exception Innermost(Exception e) => e.InnerException is null ? e : Innermost(e.InnerException);
+}
+
+/// <summary>
+/// The TLS context of a client certificate, made once per certificate object: building it (and the
+/// chain it carries) is the costly part of a handshake that presents a certificate.
+/// </summary>
+internal static class ClientContexts
+{
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<X509Certificate2, SslStreamCertificateContext> Contexts = new();
+
+    public static SslStreamCertificateContext For(X509Certificate2 certificate) =>
+        Contexts.GetValue(certificate, c => SslStreamCertificateContext.Create(c, additionalCertificates: null, offline: true));
 }
 
 /// <summary>Keeps the certificates a server presents during the handshake: the leaf, then the others it sent.</summary>
