@@ -290,3 +290,73 @@ public class ApiServerClientTests
         Assert.Equal(FailureReason.ResponseInvalid, error.Reason);
     }
 }
+
+public class ApiServerClientWireTests
+{
+    private static readonly CancellationToken None = CancellationToken.None;
+
+    [Fact]
+    public async Task Tls_server_name_goes_out_as_sni_while_the_host_header_keeps_the_server()
+    {
+        using var ca = TestPki.CreateCa();
+        using var certificate = TestPki.Issue(ca, "kube-apiserver", ["kubernetes.default.svc"], ["127.0.0.1"]);
+        await using var server = new RecordingServer(certificate);
+        var endpoint = Endpoints.For(server.Uri, new EndpointCredentials { CertificateAuthorityData = TestPki.PemBytes(ca) },
+            tlsServerName: "kubernetes.default.svc");
+        var byIp = endpoint with { TlsServerName = null };
+        using var named = new ApiServerClient(endpoint);
+        using var plain = new ApiServerClient(byIp);
+
+        await named.GetAsync("/named", None);
+        await plain.GetAsync("/by-ip", None);
+
+        var requests = server.Requests.ToDictionary(r => r.Path);
+        Assert.Equal("kubernetes.default.svc", requests["/named"].ServerNameIndication);
+        Assert.Equal($"127.0.0.1:{server.Uri.Port}", requests["/named"].Headers["host"]);
+        Assert.Null(requests["/by-ip"].ServerNameIndication); // an IP address is never sent as SNI
+    }
+
+    [Fact]
+    public async Task Reaches_an_ipv6_server_and_checks_its_ip_san()
+    {
+        using var ca = TestPki.CreateCa();
+        using var certificate = TestPki.Issue(ca, "kube-apiserver", ["kubernetes"], ["::1"]);
+        await using var server = new RecordingServer(certificate, address: System.Net.IPAddress.IPv6Loopback);
+        using var client = new ApiServerClient(Endpoints.For(server.Uri,
+            new EndpointCredentials { CertificateAuthorityData = TestPki.PemBytes(ca), BearerToken = "v6" }));
+
+        var response = await client.GetAsync("/version", None);
+
+        Assert.True(response.IsSuccess);
+        Assert.StartsWith("[::1]:", server.Uri.Authority);
+        Assert.Equal("::1", client.LastServerTrust!.ServerName);
+        Assert.True(client.LastServerTrust.NameMatches);
+        Assert.Equal("Bearer v6", Assert.Single(server.Requests).Authorization);
+    }
+
+    [Fact]
+    public async Task A_path_prefix_in_the_server_url_is_kept()
+    {
+        await using var server = new RecordingServer(null);
+        using var client = new ApiServerClient(Endpoints.For(new Uri(server.Uri, "/k8s/clusters/c-42"), new EndpointCredentials()));
+
+        await client.GetAsync("/version", None);
+        await client.GetAsync("api/v1/namespaces?limit=1", None);
+
+        Assert.Equal(["/k8s/clusters/c-42/version", "/k8s/clusters/c-42/api/v1/namespaces?limit=1"], server.Requests.Select(r => r.Path));
+    }
+
+    [Fact]
+    public async Task Status_errors_from_a_non_kubernetes_body_keep_the_code_and_a_short_excerpt()
+    {
+        await using var server = new RecordingServer(null, _ => (502, "<html>bad gateway" + new string('x', 500) + "</html>"));
+        using var client = new ApiServerClient(Endpoints.For(server.Uri, new EndpointCredentials()));
+
+        var error = await Assert.ThrowsAsync<ApiStatusException>(() => client.GetJsonAsync("/version", None));
+
+        Assert.Equal(502, error.Code);
+        Assert.Equal(FailureReason.ApiError, error.Reason);
+        Assert.Contains("bad gateway", error.Message);
+        Assert.True(error.Message.Length < 300);
+    }
+}

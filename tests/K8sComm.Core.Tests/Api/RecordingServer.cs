@@ -8,7 +8,8 @@ using System.Text;
 namespace K8sComm.Core.Tests.Api;
 
 /// <summary>One request as the server saw it.</summary>
-internal sealed record RecordedRequest(string Method, string Path, IReadOnlyDictionary<string, string> Headers, bool ClientPresentedCertificate)
+internal sealed record RecordedRequest(string Method, string Path, IReadOnlyDictionary<string, string> Headers,
+    bool ClientPresentedCertificate, string? ServerNameIndication)
 {
     public string? Authorization => Headers.GetValueOrDefault("authorization");
 }
@@ -20,15 +21,17 @@ internal sealed record RecordedRequest(string Method, string Path, IReadOnlyDict
 /// </summary>
 internal sealed class RecordingServer : IAsyncDisposable
 {
-    private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
+    private readonly TcpListener _listener;
     private readonly CancellationTokenSource _stop = new();
     private readonly ConcurrentBag<TcpClient> _clients = [];
     private readonly Func<RecordedRequest, (int Code, string Body)> _answer;
     private readonly X509Certificate2? _certificate;
     private readonly Task _loop;
 
-    public RecordingServer(X509Certificate2? certificate, Func<RecordedRequest, (int Code, string Body)>? answer = null)
+    public RecordingServer(X509Certificate2? certificate, Func<RecordedRequest, (int Code, string Body)>? answer = null,
+        IPAddress? address = null)
     {
+        _listener = new TcpListener(address ?? IPAddress.Loopback, 0);
         _certificate = certificate;
         _answer = answer ?? (_ => (200, "{}"));
         _listener.Start();
@@ -37,7 +40,15 @@ internal sealed class RecordingServer : IAsyncDisposable
 
     public ConcurrentQueue<RecordedRequest> Requests { get; } = new();
     public int Connections;
-    public Uri Uri => new($"{(_certificate is null ? "http" : "https")}://127.0.0.1:{((IPEndPoint)_listener.LocalEndpoint).Port}");
+    public Uri Uri
+    {
+        get
+        {
+            var local = (IPEndPoint)_listener.LocalEndpoint;
+            var host = local.AddressFamily == AddressFamily.InterNetworkV6 ? $"[{local.Address}]" : local.Address.ToString();
+            return new($"{(_certificate is null ? "http" : "https")}://{host}:{local.Port}");
+        }
+    }
 
     private async Task AcceptLoopAsync()
     {
@@ -58,6 +69,7 @@ internal sealed class RecordingServer : IAsyncDisposable
         {
             Stream stream = client.GetStream();
             var presented = false;
+            string? sni = null;
             if (_certificate is not null)
             {
                 var tls = new SslStream(stream);
@@ -68,6 +80,7 @@ internal sealed class RecordingServer : IAsyncDisposable
                     RemoteCertificateValidationCallback = (_, cert, _, _) => { presented = cert is not null; return true; },
                 }, _stop.Token);
                 presented = tls.RemoteCertificate is not null;
+                sni = string.IsNullOrEmpty(tls.TargetHostName) ? null : tls.TargetHostName;
                 stream = tls;
             }
 
@@ -90,7 +103,7 @@ internal sealed class RecordingServer : IAsyncDisposable
                     await reader.ReadBlockAsync(body, _stop.Token);
                 }
                 var parts = requestLine.Split(' ');
-                var request = new RecordedRequest(parts[0], parts[1], headers, presented);
+                var request = new RecordedRequest(parts[0], parts[1], headers, presented, sni);
                 Requests.Enqueue(request);
 
                 var (code, text) = _answer(request);
