@@ -14,7 +14,7 @@ public static class ProbeBenchmark
 {
     public static async Task RunAsync(int runs = 200)
     {
-        await using var cluster = await SandboxCluster.StartAsync(new SandboxOptions { NodeCount = 0 });
+        await using var cluster = await SandboxCluster.StartAsync(new SandboxOptions { NodeCount = 1 });
         var resolver = new EndpointResolver();
         foreach (var (label, kubeconfig) in new[] { ("client certificate", cluster.Files.CertificateKubeconfig), ("bearer token", cluster.Files.TokenKubeconfig) })
         {

@@ -77,7 +77,8 @@ public static class ApiServerProber
         var credentials = endpoint.Credentials;
         var hasCredentials = credentials.HasClientCertificate || credentials.HasBearerToken || credentials.HasBasic;
         var withheld = !hasCredentials ? null
-            : https ? (endpoint.InsecureSkipTlsVerify || trust?.Trusted == true ? null
+            // trust.Trusted already counts insecure-skip-tls-verify; no verdict at all means unreadable CA data.
+            : https ? (trust?.Trusted == true ? null
                 : $"credentials withheld: the server certificate is not trusted ({trust?.Problem ?? result.ChainError})")
             : $"credentials withheld: plain http would expose them";
         result = result with { CredentialsWithheld = withheld is not null };
@@ -135,6 +136,21 @@ public static class ApiServerProber
                     Ready = ready,
                 };
             }
+
+            if (!hasCredentials)
+                run.Skip(ProbeStepNames.Identity, "the endpoint has no credentials");
+            else if (authenticated is null)
+                run.Skip(ProbeStepNames.Identity, withheld!);
+            else
+            {
+                var identity = await run.StepAsync(ProbeStepNames.Identity, async ct =>
+                {
+                    var review = new { apiVersion = "authentication.k8s.io/v1", kind = "SelfSubjectReview" };
+                    using var json = await authenticated.PostJsonAsync(SelfSubjectReviewPath, review, ct).ConfigureAwait(false);
+                    return ReadIdentity(json.RootElement);
+                }).ConfigureAwait(false);
+                result = result with { Identity = identity };
+            }
         }
         catch (OperationCanceledException)
         {
@@ -144,21 +160,6 @@ public static class ApiServerProber
         }
 
         result = result with { AnonymousAccess = await anonymousAccess.ConfigureAwait(false) };
-
-        if (!hasCredentials)
-            run.Skip(ProbeStepNames.Identity, "the endpoint has no credentials");
-        else if (authenticated is null)
-            run.Skip(ProbeStepNames.Identity, withheld!);
-        else
-        {
-            var identity = await run.StepAsync(ProbeStepNames.Identity, async ct =>
-            {
-                var review = new { apiVersion = "authentication.k8s.io/v1", kind = "SelfSubjectReview" };
-                using var json = await authenticated.PostJsonAsync(SelfSubjectReviewPath, review, ct).ConfigureAwait(false);
-                return ReadIdentity(json.RootElement);
-            }).ConfigureAwait(false);
-            result = result with { Identity = identity };
-        }
 
         // latency: round trips on a connection that is already open, so no handshake is counted.
         var latency = await run.StepAsync(ProbeStepNames.Latency, async ct =>

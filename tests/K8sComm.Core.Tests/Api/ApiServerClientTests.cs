@@ -14,7 +14,7 @@ public class ApiServerClientTests
     private static readonly CancellationToken None = CancellationToken.None;
 
     private static Task<SandboxCluster> StartAsync(FaultPlan? faults = null) =>
-        SandboxCluster.StartAsync(new SandboxOptions { NodeCount = 0, ApiServerFaults = faults });
+        SandboxCluster.StartAsync(new SandboxOptions { NodeCount = 1, ApiServerFaults = faults });
 
     [Fact]
     public async Task Talks_to_the_sandbox_with_the_client_certificate()

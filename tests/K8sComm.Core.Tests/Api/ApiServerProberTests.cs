@@ -16,7 +16,7 @@ public class ApiServerProberTests
 
     private static Task<SandboxCluster> StartAsync(SandboxPosture posture = SandboxPosture.Secure,
         FaultPlan? faults = null, AnonymousMode? anonymous = null) =>
-        SandboxCluster.StartAsync(new SandboxOptions { Posture = posture, NodeCount = 0, ApiServerFaults = faults, AnonymousAuth = anonymous });
+        SandboxCluster.StartAsync(new SandboxOptions { Posture = posture, NodeCount = 1, ApiServerFaults = faults, AnonymousAuth = anonymous });
 
     /// <summary>A guard against hangs, not a speed assertion: a probe that never returns fails the test.</summary>
     private static async Task<ProbeResult> ProbeAsync(ResolvedEndpoint endpoint, TimeSpan stepTimeout)
@@ -339,6 +339,25 @@ public class ApiServerProberTests
 
         Assert.DoesNotContain(result.Steps, s => (s.Error ?? "").Contains(token));
         Assert.DoesNotContain(token, result.ToString());
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Unreadable_ca_data_is_reported_not_thrown_and_credentials_stay_home(bool insecure)
+    {
+        await using var cluster = await StartAsync();
+        var endpoint = Endpoints.Token(cluster, ca: "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n"u8.ToArray())
+            with { InsecureSkipTlsVerify = insecure };
+
+        var result = await ProbeAsync(endpoint, StepTimeout);
+
+        Assert.True(result.Reachable);
+        Assert.False(result.ChainTrusted);
+        Assert.Contains("can't be read", result.ChainError);
+        Assert.True(result.CredentialsWithheld);
+        Assert.Equal(ProbeStepStatus.Skipped, Step(result, ProbeStepNames.Identity).Status);
+        Assert.Equal(AnonymousAccess.Rejected, result.AnonymousAccess);
     }
 
     private static int FreePort()

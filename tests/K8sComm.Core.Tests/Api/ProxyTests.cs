@@ -10,7 +10,7 @@ namespace K8sComm.Core.Tests.Api;
 
 public class ProxyTests
 {
-    private static Task<SandboxCluster> StartAsync() => SandboxCluster.StartAsync(new SandboxOptions { NodeCount = 0 });
+    private static Task<SandboxCluster> StartAsync() => SandboxCluster.StartAsync(new SandboxOptions { NodeCount = 1 });
 
     [Fact]
     public async Task Socks5_without_authentication_reaches_the_api_server()
