@@ -245,12 +245,35 @@ public sealed class ApiServerClient : IDisposable
 
     private async ValueTask<Stream> ConnectAsync(SocketsHttpConnectionContext context, CancellationToken cancellationToken)
     {
-        var stream = await ServerConnection.OpenAsync(_host, Endpoint.Port, _proxy, cancellationToken).ConfigureAwait(false);
-        if (!_tls)
-            return stream;
+        var clientCertificate = _options.Anonymous ? null : Endpoint.Credentials.ClientCertificate;
+        for (var attempt = 1; ; attempt++)
+        {
+            var stream = await ServerConnection.OpenAsync(_host, Endpoint.Port, _proxy, cancellationToken).ConfigureAwait(false);
+            if (!_tls)
+                return stream;
 
+            var (tls, presentedLater) = await HandshakeAsync(stream, clientCertificate, cancellationToken).ConfigureAwait(false);
+            if (!presentedLater || attempt > 1)
+                return tls;
+
+            // The server asked for the client certificate before it was known to be trusted. Now it is:
+            // connect again and present it.
+            await tls.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// One TLS handshake. Like Go clients, the client certificate goes only to a server already known to
+    /// be trusted (.NET would otherwise send it before judging the server). Returns whether a certificate
+    /// was held back from a server that then verified.
+    /// </summary>
+    private async Task<(SslStream Tls, bool HeldBack)> HandshakeAsync(Stream stream, X509Certificate2? clientCertificate,
+        CancellationToken cancellationToken)
+    {
         var tls = new SslStream(stream, leaveInnerStreamOpen: false);
         ServerTrustVerdict? verdict = null;
+        var heldBack = false;
+
         bool Validate(object sender, X509Certificate? certificate, X509Chain? chain, SslPolicyErrors errors)
         {
             // A client that accepts anything only looks; judging would be wasted work.
@@ -258,22 +281,31 @@ public sealed class ApiServerClient : IDisposable
                 return _options.AcceptAnyServerCertificate;
             verdict = _trust.Evaluate(certificate, chain, _options.TimeProvider.GetUtcNow());
             LastServerTrust = verdict;
-            return verdict.Trusted || _options.AcceptAnyServerCertificate;
+            return verdict.Trusted;
+        }
+
+        X509Certificate? Select(object sender, string targetHost, X509CertificateCollection local, X509Certificate? remote, string[] issuers)
+        {
+            if (remote is null)
+                return null; // asked before the server has shown anything
+            if (_trust is not null && _trust.IsKnownTrusted(remote, _options.TimeProvider.GetUtcNow()))
+                return clientCertificate;
+            heldBack = true;
+            return null;
         }
 
         var request = new TlsHandshakeRequest(_host, Endpoint.Port)
         {
             ServerName = _trust?.ServerName ?? ServerTrustPolicy.ServerNameOf(Endpoint),
-            ClientCertificate = _options.Anonymous ? null : Endpoint.Credentials.ClientCertificate,
-            Proxy = _proxy,
             ApplicationProtocols = ["http/1.1"],
         };
         try
         {
-            await TlsHandshake.AuthenticateAsync(tls, request, Validate, cancellationToken).ConfigureAwait(false);
-            return tls;
+            await TlsHandshake.AuthenticateAsync(tls, request, Validate, cancellationToken,
+                clientCertificate is null ? null : Select).ConfigureAwait(false);
+            return (tls, heldBack && verdict is { Trusted: true });
         }
-        catch (K8sCommException e) when (verdict is { Trusted: false } && !_options.AcceptAnyServerCertificate)
+        catch (K8sCommException e) when (verdict is { Trusted: false })
         {
             await tls.DisposeAsync().ConfigureAwait(false);
             throw new K8sCommException(FailureReason.ServerCertificateUntrusted,

@@ -83,6 +83,21 @@ public sealed class ServerTrustPolicy
         return EvaluateOnce(raw, () => raw.Select(CertificateReader.Parse).ToList(), at);
     }
 
+    /// <summary>
+    /// Whether this server certificate may receive the client certificate: verification is skipped, or
+    /// the same leaf was judged trusted and nothing time-dependent has changed since. Asked in the
+    /// middle of a handshake, where only the leaf is at hand.
+    /// </summary>
+    internal bool IsKnownTrusted(X509Certificate leaf, DateTimeOffset at)
+    {
+        if (SkipVerification)
+            return true;
+        var last = _last;
+        return last is not null && last.Verdict.Trusted && last.Raw.Count > 0
+            && at.UtcDateTime >= last.ValidFrom && at.UtcDateTime <= last.ValidUntil
+            && last.Raw[0].AsSpan().SequenceEqual(leaf.GetRawCertData());
+    }
+
     /// <summary>Judges a presented chain (leaf first) at <paramref name="at"/>. Chain and name are always
     /// evaluated, so a user sees the facts even when verification is skipped.</summary>
     public ServerTrustVerdict Evaluate(IReadOnlyList<BcCertificate> presented, DateTimeOffset at) =>

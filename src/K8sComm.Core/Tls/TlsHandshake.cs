@@ -73,8 +73,11 @@ public static class TlsHandshake
         }
     }
 
+    /// <param name="selection">When given, decides during the handshake whether to present a client
+    /// certificate (and which); <see cref="TlsHandshakeRequest.ClientCertificate"/> is then ignored.</param>
     internal static async Task AuthenticateAsync(SslStream tls, TlsHandshakeRequest request,
-        RemoteCertificateValidationCallback validation, CancellationToken cancellationToken)
+        RemoteCertificateValidationCallback validation, CancellationToken cancellationToken,
+        LocalCertificateSelectionCallback? selection = null)
     {
         var options = new SslClientAuthenticationOptions
         {
@@ -90,7 +93,8 @@ public static class TlsHandshake
                 RevocationMode = X509RevocationMode.NoCheck,
                 DisableCertificateDownloads = true,
             },
-            ClientCertificateContext = request.ClientCertificate is null ? null : ClientContexts.For(request.ClientCertificate),
+            ClientCertificateContext = selection is not null || request.ClientCertificate is null ? null : ClientContexts.For(request.ClientCertificate),
+            LocalCertificateSelectionCallback = selection,
             EnabledSslProtocols = SslProtocols.None, // the operating system's choice: TLS 1.2 and 1.3
         };
         try

@@ -317,6 +317,46 @@ public class ApiServerClientWireTests
     }
 
     [Fact]
+    public async Task An_untrusted_server_never_sees_the_client_certificate()
+    {
+        using var realCa = TestPki.CreateCa("cluster-ca");
+        using var impostorCa = TestPki.CreateCa("impostor-ca");
+        using var impostor = TestPki.Issue(impostorCa, "kube-apiserver", ["localhost"], ["127.0.0.1"]);
+        using var clientCertificate = TestPki.Issue(realCa, "alice", extendedKeyUsageOid: "1.3.6.1.5.5.7.3.2");
+        await using var server = new RecordingServer(impostor);
+        using var client = new ApiServerClient(Endpoints.For(server.Uri, new EndpointCredentials
+        {
+            CertificateAuthorityData = TestPki.PemBytes(realCa), ClientCertificate = clientCertificate,
+        }));
+
+        var error = await Assert.ThrowsAsync<K8sCommException>(() => client.GetAsync("/version", None));
+
+        Assert.Equal(FailureReason.ServerCertificateUntrusted, error.Reason);
+        Assert.Equal(0, server.ClientCertificatesSeen);
+        Assert.Empty(server.Requests);
+    }
+
+    [Fact]
+    public async Task A_fresh_client_presents_its_certificate_on_a_second_connection_once_the_server_is_verified()
+    {
+        using var ca = TestPki.CreateCa("cluster-ca");
+        using var serving = TestPki.Issue(ca, "kube-apiserver", ["localhost"], ["127.0.0.1"]);
+        using var clientCertificate = TestPki.Issue(ca, "alice", extendedKeyUsageOid: "1.3.6.1.5.5.7.3.2");
+        await using var server = new RecordingServer(serving);
+        using var client = new ApiServerClient(Endpoints.For(server.Uri, new EndpointCredentials
+        {
+            CertificateAuthorityData = TestPki.PemBytes(ca), ClientCertificate = clientCertificate,
+        }));
+
+        await client.GetAsync("/first", None);
+        await client.GetAsync("/second", None);
+
+        Assert.All(server.Requests, r => Assert.True(r.ClientPresentedCertificate));
+        Assert.Equal(2, server.Connections);        // one held back, one with the certificate, then reused
+        Assert.Equal(1, server.ClientCertificatesSeen);
+    }
+
+    [Fact]
     public async Task Reaches_an_ipv6_server_and_checks_its_ip_san()
     {
         using var ca = TestPki.CreateCa();

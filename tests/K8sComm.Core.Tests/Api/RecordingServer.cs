@@ -40,6 +40,8 @@ internal sealed class RecordingServer : IAsyncDisposable
 
     public ConcurrentQueue<RecordedRequest> Requests { get; } = new();
     public int Connections;
+    /// <summary>Handshakes in which the client presented a certificate, whether or not a request followed.</summary>
+    public int ClientCertificatesSeen;
     public Uri Uri
     {
         get
@@ -77,7 +79,13 @@ internal sealed class RecordingServer : IAsyncDisposable
                 {
                     ServerCertificate = _certificate,
                     ClientCertificateRequired = true,
-                    RemoteCertificateValidationCallback = (_, cert, _, _) => { presented = cert is not null; return true; },
+                    RemoteCertificateValidationCallback = (_, cert, _, _) =>
+                    {
+                        presented = cert is not null;
+                        if (presented)
+                            Interlocked.Increment(ref ClientCertificatesSeen);
+                        return true;
+                    },
                 }, _stop.Token);
                 presented = tls.RemoteCertificate is not null;
                 sni = string.IsNullOrEmpty(tls.TargetHostName) ? null : tls.TargetHostName;
