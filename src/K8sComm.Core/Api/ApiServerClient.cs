@@ -186,8 +186,10 @@ public sealed class ApiServerClient : IDisposable
     {
         if (request.RequestUri is { IsAbsoluteUri: false } relative)
             request.RequestUri = new Uri(_baseUri, relative.OriginalString.TrimStart('/'));
-        request.Headers.UserAgent.ParseAdd(UserAgent);
-        request.Headers.Accept.ParseAdd("application/json");
+        if (request.Headers.UserAgent.Count == 0)
+            request.Headers.UserAgent.ParseAdd(UserAgent);
+        if (request.Headers.Accept.Count == 0)
+            request.Headers.Accept.ParseAdd("application/json");
         await AddAuthorizationAsync(request, cancellationToken).ConfigureAwait(false);
         return await _http.SendAsync(request, completion, cancellationToken).ConfigureAwait(false);
     }

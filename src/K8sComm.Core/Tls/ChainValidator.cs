@@ -167,7 +167,8 @@ public sealed class ChainValidator
 
     private bool IsAuthority(X509Certificate certificate) => _authorities.Any(ca => ca.Equals(certificate));
 
-    private static List<string> Weaknesses(IEnumerable<X509Certificate> path)
+    /// <summary>Weak keys (RSA under 2048 bits) and weak signatures (SHA-1, MD5) among the certificates.</summary>
+    internal static List<string> Weaknesses(IEnumerable<X509Certificate> path)
     {
         var weaknesses = new List<string>();
         foreach (var certificate in path)

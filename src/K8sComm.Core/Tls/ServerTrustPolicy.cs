@@ -178,8 +178,9 @@ public sealed class ServerTrustPolicy
             chain.ChainPolicy.VerificationTimeIgnored = false;
             chain.ChainPolicy.ApplicationPolicy.Add(new System.Security.Cryptography.Oid("1.3.6.1.5.5.7.3.1"));
             chain.ChainPolicy.ExtraStore.AddRange(certificates.Skip(1).ToArray());
+            var weaknesses = ChainValidator.Weaknesses(presented);
             if (chain.Build(certificates[0]))
-                return new ChainVerdict(true, ChainProblem.None, null, []);
+                return new ChainVerdict(true, ChainProblem.None, null, weaknesses);
 
             var status = chain.ChainStatus.Select(s => s.Status).Aggregate(X509ChainStatusFlags.NoError, (a, b) => a | b);
             var problem = status.HasFlag(X509ChainStatusFlags.NotTimeValid) ? ChainProblem.Expired
@@ -187,7 +188,7 @@ public sealed class ServerTrustPolicy
                 : status.HasFlag(X509ChainStatusFlags.NotSignatureValid) ? ChainProblem.BadSignature
                 : ChainProblem.Invalid;
             var reason = string.Join("; ", chain.ChainStatus.Select(s => s.StatusInformation.Trim()).Where(s => s.Length > 0).Distinct());
-            return ChainVerdict.Fail(problem, $"not trusted by the system trust store: {reason}", []);
+            return ChainVerdict.Fail(problem, $"not trusted by the system trust store: {reason}", weaknesses);
         }
         finally
         {
