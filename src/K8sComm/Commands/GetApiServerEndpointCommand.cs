@@ -121,8 +121,7 @@ public sealed class GetApiServerEndpointCommand : PSCmdlet, IDisposable
         if (location.IsEmpty)
         {
             if (!throwWhenMissing) return null;
-            throw new K8sCommException(FailureReason.KubeconfigNotFound, "No kubeconfig was found.",
-                arguments: [string.Join(", ", location.Searched)]);
+            throw KubeconfigLocator.NotFound(location.Searched);
         }
         WriteVerbose(string.Format(Strings.Verbose_ReadingKubeconfig, string.Join(", ", location.Files)));
         return _config = KubeconfigLoader.Load(location, _stopping.Token);
