@@ -64,8 +64,6 @@ public sealed class EngineSession : IDisposable
         _runspace = RunspaceFactory.CreateRunspace(new TextHost(_hostText, _culture), InitialSessionState.CreateDefault2());
         _runspace.ThreadOptions = PSThreadOptions.UseCurrentThread;
         _runspace.Open();
-        // A TextWriter is not a terminal: render format views as plain text, as pwsh does when redirected.
-        Invoke("$PSStyle.OutputRendering = 'PlainText'");
     }
 
     /// <summary>The manifest of the module folder this build laid out.</summary>
