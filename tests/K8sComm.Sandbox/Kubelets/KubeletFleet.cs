@@ -97,10 +97,13 @@ public sealed class KubeletFleet : IAsyncDisposable
         {
             await app.StartAsync(cancellationToken);
         }
-        catch
+        catch (Exception ex)
         {
             await LoopbackHost.StopAsync(app);
             authority.Dispose();
+            if (ex is System.Net.Sockets.SocketException { SocketErrorCode: System.Net.Sockets.SocketError.TooManyOpenSockets })
+                throw new InvalidOperationException(
+                    $"Starting {kubelets.Length} kubelets needs {listeners.Count} listening sockets, more than this process may open; raise the limit (ulimit -n).", ex);
             throw;
         }
 
