@@ -52,6 +52,7 @@ public sealed class KubeletKubectlTests(KubeletFleetFixture fixture) : IClassFix
     [InlineData(KubeletCertificateKind.SanMismatch, "not 127.0.0.1")]
     [InlineData(KubeletCertificateKind.WrongCa, "unknown authority")]
     [InlineData(KubeletCertificateKind.SelfSigned, "unknown authority")]
+    [InlineData(KubeletCertificateKind.Sha1Signature, "SHA1")]
     public async Task Kubectl_rejects_each_flawed_certificate_for_its_own_reason(KubeletCertificateKind kind, string reason)
     {
         Skip.If(KubectlMissing(), "kubectl is not on PATH");
@@ -62,6 +63,18 @@ public sealed class KubeletKubectlTests(KubeletFleetFixture fixture) : IClassFix
         Assert.NotEqual(0, exit);
         Assert.Contains("x509", stderr);
         Assert.Contains(reason, stderr);
+    }
+
+    [SkippableFact]
+    public async Task Kubectl_accepts_a_weak_rsa_1024_key_which_is_why_the_module_must_flag_it()
+    {
+        Skip.If(KubectlMissing(), "kubectl is not on PATH");
+        var kubelet = fixture.Kubelet(KubeletFleetFixture.CertNode(KubeletCertificateKind.WeakKey));
+
+        var (exit, stdout, stderr) = await KubectlAsync(kubelet, "/healthz", withClientCertificate: true);
+
+        Assert.True(exit == 0, stderr);
+        Assert.Equal("ok", stdout.Trim());
     }
 
     async Task<(int Exit, string Stdout, string Stderr)> KubectlAsync(SandboxKubelet kubelet, string path, bool withClientCertificate, params string[] extra)
