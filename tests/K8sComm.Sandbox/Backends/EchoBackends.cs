@@ -79,7 +79,7 @@ public sealed class EchoBackends : IAsyncDisposable
             });
         });
         app.UseFaults(_ => options.Faults);
-        app.Run(context => EchoAsync(context, context.Connection.LocalPort == LoopbackHost.BoundPort(https!) ? "https" : "http"));
+        app.Run(context => EchoAsync(context, context.Request.IsHttps ? "https" : "http"));
         try
         {
             await app.StartAsync(cancellationToken);
@@ -117,7 +117,7 @@ public sealed class EchoBackends : IAsyncDisposable
             ["backend"] = backend,
             ["method"] = request.Method,
             ["path"] = request.Path.Value ?? "/",
-            ["rawPath"] = RawTarget(context),
+            ["rawTarget"] = RawTarget(context), // path and query as sent, before any decoding
             ["query"] = request.QueryString.Value ?? "",
             ["headers"] = headers,
             // Whether credentials reached the workload, never the credentials themselves.

@@ -19,7 +19,6 @@ internal sealed record LeafRequest(
 internal static class Certificates
 {
     static readonly Oid ServerAuth = new("1.3.6.1.5.5.7.3.1");
-    static readonly Oid ClientAuth = new("1.3.6.1.5.5.7.3.2");
 
     public static X509Certificate2 CreateSelfSignedCa(string commonName, AsymmetricAlgorithm key, DateTimeOffset notBefore, DateTimeOffset notAfter)
     {
@@ -37,7 +36,7 @@ internal static class Certificates
         return request.CreateSelfSigned(notBefore, notAfter);
     }
 
-    /// <summary>Issues a server (and client) certificate signed by <paramref name="issuer"/>, which must hold its private key.</summary>
+    /// <summary>Issues a serving certificate signed by <paramref name="issuer"/>, which must hold its private key.</summary>
     public static X509Certificate2 IssueLeaf(LeafRequest leaf, X509Certificate2 issuer)
     {
         var request = LeafCertificateRequest(leaf);
@@ -65,7 +64,7 @@ internal static class Certificates
         request.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, true));
         var usage = X509KeyUsageFlags.DigitalSignature | (leaf.Key is RSA ? X509KeyUsageFlags.KeyEncipherment : 0);
         request.CertificateExtensions.Add(new X509KeyUsageExtension(usage, true));
-        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([ServerAuth, ClientAuth], false));
+        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([ServerAuth], false));
         if (leaf.DnsNames.Count + leaf.IpAddresses.Count > 0)
         {
             var san = new SubjectAlternativeNameBuilder();
