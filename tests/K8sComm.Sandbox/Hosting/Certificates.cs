@@ -36,15 +36,18 @@ internal static class Certificates
         return request.CreateSelfSigned(notBefore, notAfter);
     }
 
-    /// <summary>Issues a serving certificate signed by <paramref name="issuer"/>, which must hold its private key.</summary>
-    public static X509Certificate2 IssueLeaf(LeafRequest leaf, X509Certificate2 issuer)
+    /// <summary>
+    /// Issues a serving certificate signed by <paramref name="issuer"/>, with <paramref name="issuerKey"/>
+    /// or else the issuer's own private key (pass the key when issuing many, to fetch it once).
+    /// </summary>
+    public static X509Certificate2 IssueLeaf(LeafRequest leaf, X509Certificate2 issuer, AsymmetricAlgorithm? issuerKey = null)
     {
         var request = LeafCertificateRequest(leaf);
         if (issuer.Extensions.OfType<X509SubjectKeyIdentifierExtension>().Any())
             request.CertificateExtensions.Add(X509AuthorityKeyIdentifierExtension.CreateFromCertificate(issuer, true, false));
         // The generator overload skips CertificateRequest's own checks (issuer validity window,
         // hash policy), which is the point: some postures need a certificate no sane CA would issue.
-        using var cert = request.Create(issuer.SubjectName, SignerFor(PrivateKeyOf(issuer), leaf.Sha1Signature),
+        using var cert = request.Create(issuer.SubjectName, SignerFor(issuerKey ?? PrivateKeyOf(issuer), leaf.Sha1Signature),
             leaf.NotBefore, leaf.NotAfter, NewSerial());
         return WithKey(cert, leaf.Key);
     }
@@ -83,7 +86,8 @@ internal static class Certificates
         _ => throw new NotSupportedException(key.GetType().Name),
     };
 
-    static AsymmetricAlgorithm PrivateKeyOf(X509Certificate2 issuer) =>
+    /// <summary>The RSA or ECDSA private key of <paramref name="issuer"/> (a new handle on each call).</summary>
+    public static AsymmetricAlgorithm PrivateKeyOf(X509Certificate2 issuer) =>
         (AsymmetricAlgorithm?)issuer.GetECDsaPrivateKey() ?? issuer.GetRSAPrivateKey()
         ?? throw new ArgumentException("The issuing certificate needs an RSA or ECDSA private key.", nameof(issuer));
 

@@ -100,7 +100,6 @@ public sealed class KubeletFleet : IAsyncDisposable
         catch (Exception ex)
         {
             await LoopbackHost.StopAsync(app);
-            authority.Dispose();
             if (ex is System.Net.Sockets.SocketException { SocketErrorCode: System.Net.Sockets.SocketError.TooManyOpenSockets })
                 throw new InvalidOperationException(
                     $"Starting {kubelets.Length} kubelets needs {listeners.Count} listening sockets, more than this process may open; raise the limit (ulimit -n).", ex);
@@ -118,15 +117,5 @@ public sealed class KubeletFleet : IAsyncDisposable
     }
 
     /// <summary>Stops every kubelet, ends their open connections and frees every port.</summary>
-    public async ValueTask DisposeAsync()
-    {
-        try
-        {
-            await LoopbackHost.StopAsync(_app);
-        }
-        finally
-        {
-            _authority.Dispose();
-        }
-    }
+    public ValueTask DisposeAsync() => LoopbackHost.StopAsync(_app);
 }
