@@ -74,7 +74,7 @@ public static class HttpFaults
         return Task.CompletedTask;
     }
 
-    // Starts like JSON, then turns into bytes no parser accepts (a NUL, stray bytes, invalid UTF-8).
+    // JSON-ish characters mixed with bytes no parser accepts (a NUL, stray bytes, invalid UTF-8).
     static readonly byte[] Garbage = [.. "}{\"kind\":"u8, 0x00, 0xFF, 0xFE, 0xC3, 0x28, .. "<<not json>>\n"u8];
 
     static Task GarbageAsync(HttpContext context)
