@@ -80,15 +80,7 @@ public sealed class EchoBackends : IAsyncDisposable
         });
         app.UseFaults(_ => options.Faults);
         app.Run(context => EchoAsync(context, context.Request.IsHttps ? "https" : "http"));
-        try
-        {
-            await app.StartAsync(cancellationToken);
-        }
-        catch
-        {
-            await app.DisposeAsync();
-            throw;
-        }
+        await LoopbackHost.StartAsync(app, cancellationToken);
         return new EchoBackends(app, LoopbackHost.BoundPort(http!), LoopbackHost.BoundPort(https!), Certificates.PublicOnly(certificate));
     }
 

@@ -1,5 +1,6 @@
 using System.Collections.Frozen;
 using System.Net;
+using System.Net.Sockets;
 using System.Security.Cryptography.X509Certificates;
 using K8sComm.Sandbox.Faults;
 using K8sComm.Sandbox.Hosting;
@@ -95,15 +96,12 @@ public sealed class KubeletFleet : IAsyncDisposable
 
         try
         {
-            await app.StartAsync(cancellationToken);
+            await LoopbackHost.StartAsync(app, cancellationToken);
         }
-        catch (Exception ex)
+        catch (SocketException ex) when (ex.SocketErrorCode == SocketError.TooManyOpenSockets)
         {
-            await LoopbackHost.StopAsync(app);
-            if (ex is System.Net.Sockets.SocketException { SocketErrorCode: System.Net.Sockets.SocketError.TooManyOpenSockets })
-                throw new InvalidOperationException(
-                    $"Starting {kubelets.Length} kubelets needs {listeners.Count} listening sockets, more than this process may open; raise the limit (ulimit -n).", ex);
-            throw;
+            throw new InvalidOperationException(
+                $"Starting {kubelets.Length} kubelets needs {listeners.Count} listening sockets, more than this process may open; raise the limit (ulimit -n).", ex);
         }
 
         foreach (var (kubelet, listen, readOnly) in listeners)
