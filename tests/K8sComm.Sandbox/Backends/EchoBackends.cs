@@ -109,7 +109,7 @@ public sealed class EchoBackends : IAsyncDisposable
             ["backend"] = backend,
             ["method"] = request.Method,
             ["path"] = request.Path.Value ?? "/",
-            ["rawTarget"] = RawTarget(context), // path and query as sent, before any decoding
+            ["rawPath"] = RawTarget(context), // path and query as sent, before any decoding (the request target)
             ["query"] = request.QueryString.Value ?? "",
             ["headers"] = headers,
             // Whether credentials reached the workload, never the credentials themselves.
