@@ -1,14 +1,16 @@
 using K8sComm.Benchmarks;
 
-// Stopwatch harnesses, one verb each: dotnet run -c Release --project tests/K8sComm.Benchmarks -- <verb> [args]
-return args.FirstOrDefault() switch
+// Each benchmark is a verb: dotnet run -c Release --project tests/K8sComm.Benchmarks -- <verb> [args]
+switch (args.FirstOrDefault())
 {
-    "kubelets" => await KubeletFleetBenchmark.RunAsync(args[1..]),
-    _ => Usage(),
-};
-
-static int Usage()
-{
-    Console.Error.WriteLine("usage: K8sComm.Benchmarks kubelets [sizes...]   (default sizes: 100 1000 5000)");
-    return 2;
+    case "sandbox-cluster":
+        await SandboxClusterBenchmark.RunAsync();
+        break;
+    case "kubelets":
+        return await KubeletFleetBenchmark.RunAsync(args[1..]);
+    default:
+        Console.Error.WriteLine("benchmarks: sandbox-cluster | kubelets [sizes...] (default 100 1000 5000)");
+        return 2;
 }
+
+return 0;

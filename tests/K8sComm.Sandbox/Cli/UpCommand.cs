@@ -1,0 +1,87 @@
+namespace K8sComm.Sandbox.Cli;
+
+/// <summary><c>up</c>: start a cluster, print how to reach it, serve until Ctrl+C, then clean up.</summary>
+public static class UpCommand
+{
+    public static async Task<int> RunAsync(IReadOnlyList<string> args)
+    {
+        if (!TryParse(args, out var options, out var problem))
+        {
+            Console.Error.WriteLine(problem);
+            return 2;
+        }
+
+        using var stop = new CancellationTokenSource();
+        Console.CancelKeyPress += (_, e) =>
+        {
+            e.Cancel = true; // let the cluster clean up before the process ends
+            stop.Cancel();
+        };
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => stop.Cancel();
+
+        await using var cluster = await SandboxCluster.StartAsync(options, stop.Token);
+        Console.WriteLine(Describe(cluster));
+        Console.Out.Flush();
+        try
+        {
+            await Task.Delay(Timeout.Infinite, stop.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            Console.WriteLine("stopping: removing the sandbox's files and closing its ports");
+        }
+
+        return 0;
+    }
+
+    public static string Describe(SandboxCluster cluster)
+    {
+        var files = cluster.Files;
+        var lines = new List<string>
+        {
+            $"K8sComm sandbox cluster ({cluster.Options.Posture}, {cluster.Options.NodeCount} node(s)) at {cluster.ApiServerUri}",
+            "",
+            "kubeconfigs:",
+            $"  client certificate : {files.CertificateKubeconfig}",
+            $"  bearer token       : {files.TokenKubeconfig}",
+            $"  insecure (no CA)   : {files.InsecureKubeconfig}",
+            $"  several contexts   : {files.MultiContextKubeconfig}",
+            $"  split across files : {files.SplitKubeconfigVariable}",
+            $"CA bundle            : {files.CaBundle}",
+            $"service account dir  : {files.ServiceAccountDirectory}",
+            "",
+            "environment:",
+            $"  export KUBECONFIG={files.CertificateKubeconfig}",
+        };
+        lines.AddRange(cluster.InClusterEnvironment.OrderBy(e => e.Key).Select(e => $"  export {e.Key}={e.Value}"));
+        lines.Add("");
+        lines.Add("Press Ctrl+C to stop.");
+        return string.Join(Environment.NewLine, lines);
+    }
+
+    private static bool TryParse(IReadOnlyList<string> args, out SandboxOptions options, out string? problem)
+    {
+        options = new SandboxOptions();
+        problem = null;
+        for (var i = 0; i < args.Count; i++)
+        {
+            var value = i + 1 < args.Count ? args[i + 1] : null;
+            switch (args[i])
+            {
+                case "--posture" when Enum.TryParse<SandboxPosture>(value, ignoreCase: true, out var posture):
+                    options = options with { Posture = posture };
+                    i++;
+                    break;
+                case "--nodes" when int.TryParse(value, out var nodes) && nodes >= 0:
+                    options = options with { NodeCount = nodes };
+                    i++;
+                    break;
+                default:
+                    problem = $"up: unknown or incomplete option '{args[i]}' (expected --posture Secure|Insecure, --nodes N)";
+                    return false;
+            }
+        }
+
+        return true;
+    }
+}

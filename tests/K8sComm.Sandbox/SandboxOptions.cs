@@ -1,0 +1,33 @@
+using K8sComm.Sandbox.Faults;
+using K8sComm.Sandbox.Kubelets;
+
+namespace K8sComm.Sandbox;
+
+/// <summary>How to start a <see cref="SandboxCluster"/>. Null overrides take the posture's default.</summary>
+public sealed record SandboxOptions
+{
+    public SandboxPosture Posture { get; init; } = SandboxPosture.Secure;
+
+    /// <summary>Number of kubelets, named node-0, node-1, ...</summary>
+    public int NodeCount { get; init; } = 1;
+
+    /// <summary>What the API server does with requests that carry no credentials.</summary>
+    public AnonymousMode? AnonymousAuth { get; init; }
+
+    /// <summary>One posture per node; overrides the posture's default kubelets. When given, its length is the node count.</summary>
+    public IReadOnlyList<KubeletPosture>? KubeletPostures { get; init; }
+
+    /// <summary>Applied to every API server request or connection.</summary>
+    public FaultPlan? ApiServerFaults { get; init; }
+
+    /// <summary>Run a konnectivity agent (egress selector). Secure: true, Insecure: false.</summary>
+    public bool? KonnectivityAgent { get; init; }
+
+    /// <summary>Where files go. Default: a fresh temporary directory, deleted on dispose.
+    /// A directory given here is kept; only the files the sandbox wrote are removed.</summary>
+    public string? WorkDirectory { get; init; }
+
+    /// <summary>The service account whose token, ca.crt and namespace fill <see cref="SandboxFiles.ServiceAccountDirectory"/>.</summary>
+    public string ServiceAccountNamespace { get; init; } = "default";
+    public string ServiceAccountName { get; init; } = "default";
+}
