@@ -153,19 +153,18 @@ public sealed class MarkdownHelpParser
                 continue;
             }
 
+            // Each yaml block describes the parameter in some sets; the first one is what the
+            // parameters section shows, and every one of them takes part in the syntax.
             var sets = new Dictionary<string, ParameterHelp>(StringComparer.OrdinalIgnoreCase);
+            var yamlBlocks = new List<string>();
             ParameterHelp? first = null;
             while (NextCodeBlock() is { } yaml)
             {
                 var parameter = new ParameterHelp { Name = name, Description = description };
                 var pairs = ReadYaml(yaml);
                 Fill(parameter, pairs);
-                parameter.YamlBlocks.Add(yaml.Text);
+                yamlBlocks.Add(yaml.Text);
                 first ??= parameter;
-                if (first != parameter)
-                {
-                    first.YamlBlocks.Add(yaml.Text);
-                }
 
                 var setNames = pairs.GetValueOrDefault("Parameter Sets") is { } list ? SplitList(list) : [AllSets];
                 foreach (var set in setNames.Where(s => s.Length > 0))
@@ -174,7 +173,9 @@ public sealed class MarkdownHelpParser
                 }
             }
 
-            command.Parameters.Add(first ?? new ParameterHelp { Name = name, Description = description });
+            first ??= new ParameterHelp { Name = name, Description = description };
+            first.YamlBlocks.AddRange(yamlBlocks);
+            command.Parameters.Add(first);
             setsByParameter.Add(sets);
         }
 

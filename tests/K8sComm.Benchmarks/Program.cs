@@ -1,6 +1,6 @@
 using K8sComm.Benchmarks;
 
-// Each benchmark is a verb: dotnet run -c Release --project tests/K8sComm.Benchmarks -- <verb>
+// Each benchmark is a verb: dotnet run -c Release --project tests/K8sComm.Benchmarks -- <verb> [args]
 switch (args.FirstOrDefault())
 {
     case "sandbox-cluster":
@@ -9,8 +9,10 @@ switch (args.FirstOrDefault())
     case "probe":
         await ProbeBenchmark.RunAsync();
         break;
+    case "kubelets":
+        return await KubeletFleetBenchmark.RunAsync(args[1..]);
     default:
-        Console.Error.WriteLine("benchmarks: sandbox-cluster, probe");
+        Console.Error.WriteLine("benchmarks: sandbox-cluster | probe | kubelets [sizes...] (default 100 1000 5000)");
         return 2;
 }
 

@@ -61,16 +61,19 @@ public sealed class KubeletAccessTests(KubeletFleetFixture fixture) : IClassFixt
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
     }
 
-    [Fact]
-    public async Task A_bearer_token_the_kubelet_cannot_verify_does_not_fall_back_to_anonymous()
+    [Theory]
+    [InlineData(AnonymousMode.Rejected, HttpStatusCode.Unauthorized)]
+    [InlineData(AnonymousMode.DeniedByAuthorization, HttpStatusCode.Unauthorized)] // not 403: no fallback to anonymous
+    [InlineData(AnonymousMode.Allowed, HttpStatusCode.OK)] // webhook off: the token is never read
+    public async Task A_bearer_token_the_kubelet_cannot_verify_is_rejected_where_webhook_authentication_is_on(AnonymousMode mode, HttpStatusCode expected)
     {
         using var http = TlsClient.Http();
-        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(Anon(AnonymousMode.Allowed).Uri, "/pods"));
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(Anon(mode).Uri, "/pods"));
         request.Headers.Authorization = new("Bearer", "not-a-real-token");
 
         using var response = await http.SendAsync(request);
 
-        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        Assert.Equal(expected, response.StatusCode);
     }
 
     [Fact]
@@ -195,5 +198,28 @@ public sealed class KubeletAccessTests(KubeletFleetFixture fixture) : IClassFixt
         { ClusterCa = publicOnly, Specs = [new("n", KubeletPosture.Secure)] }));
         await Assert.ThrowsAsync<ArgumentException>(() => KubeletFleet.StartAsync(new KubeletFleetOptions
         { ClusterCa = ca, Specs = [new("n", KubeletPosture.Secure), new("n", KubeletPosture.Secure)] }));
+    }
+}
+
+/// <summary>The named postures the sandbox cluster builds on.</summary>
+public sealed class KubeletPostureTests
+{
+    [Fact]
+    public void Secure_is_ca_signed_anonymous_rejected_and_without_read_only_port()
+    {
+        Assert.Equal(new KubeletPosture(KubeletCertificateKind.CaSigned, AnonymousMode.Rejected, ReadOnlyPort: false), KubeletPosture.Secure);
+    }
+
+    [Fact]
+    public void Insecure_cycles_through_every_weak_certificate_kind_with_anonymous_allowed_and_read_only_port_open()
+    {
+        var postures = Enumerable.Range(0, 2 * KubeletPosture.WeakCertificates.Count).Select(KubeletPosture.Insecure).ToList();
+
+        Assert.Equal(
+            Enum.GetValues<KubeletCertificateKind>().Where(k => k != KubeletCertificateKind.CaSigned).Order(),
+            postures.Select(p => p.Certificate).Distinct().Order());
+        Assert.All(postures, p => Assert.Equal(AnonymousMode.Allowed, p.Anonymous));
+        Assert.All(postures, p => Assert.True(p.ReadOnlyPort));
+        Assert.Equal(postures[0], postures[KubeletPosture.WeakCertificates.Count]);
     }
 }

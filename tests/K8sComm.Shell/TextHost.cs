@@ -34,13 +34,15 @@ public sealed class TextHost : PSHost
     public override void SetShouldExit(int exitCode) { }
 }
 
-internal sealed class TextHostUserInterface(TextWriter writer, int width) : PSHostUserInterface
+/// <summary>Writes plain text: a TextWriter is no terminal, so the format engine's VT styling is dropped,
+/// as pwsh drops it when output is redirected.</summary>
+internal sealed partial class TextHostUserInterface(TextWriter writer, int width) : PSHostUserInterface
 {
     public override PSHostRawUserInterface RawUI { get; } = new TextHostRawUserInterface(width);
 
-    public override void Write(string value) => writer.Write(value);
-    public override void Write(ConsoleColor foregroundColor, ConsoleColor backgroundColor, string value) => writer.Write(value);
-    public override void WriteLine(string value) => writer.WriteLine(value);
+    public override void Write(string value) => writer.Write(Plain(value));
+    public override void Write(ConsoleColor foregroundColor, ConsoleColor backgroundColor, string value) => writer.Write(Plain(value));
+    public override void WriteLine(string value) => writer.WriteLine(Plain(value));
     public override void WriteErrorLine(string value) => writer.WriteLine(value);
     public override void WriteDebugLine(string message) => writer.WriteLine("DEBUG: " + message);
     public override void WriteVerboseLine(string message) => writer.WriteLine("VERBOSE: " + message);
@@ -53,6 +55,11 @@ internal sealed class TextHostUserInterface(TextWriter writer, int width) : PSHo
     public override PSCredential PromptForCredential(string caption, string message, string userName, string targetName) => throw NoPrompts();
     public override PSCredential PromptForCredential(string caption, string message, string userName, string targetName, PSCredentialTypes allowedCredentialTypes, PSCredentialUIOptions options) => throw NoPrompts();
     public override int PromptForChoice(string caption, string message, System.Collections.ObjectModel.Collection<ChoiceDescription> choices, int defaultChoice) => throw NoPrompts();
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"\x1b\[[0-9;]*m")]
+    private static partial System.Text.RegularExpressions.Regex VtStyle();
+
+    private static string Plain(string value) => VtStyle().Replace(value, "");
 
     private static PSInvalidOperationException NoPrompts() => new("This host is non-interactive.");
 }

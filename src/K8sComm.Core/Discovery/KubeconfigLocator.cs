@@ -66,7 +66,8 @@ public static class KubeconfigLocator
             Environment.GetFolderPath(Environment.SpecialFolder.UserProfile),
             workingDirectory);
 
-    internal static K8sCommException NotFound(IReadOnlyList<string> searched)
+    /// <summary>The error for a search that found nothing, naming every place it looked.</summary>
+    public static K8sCommException NotFound(IReadOnlyList<string> searched)
     {
         var places = searched.Count == 0 ? "(no home directory and no KUBECONFIG)" : string.Join(", ", searched);
         return new K8sCommException(

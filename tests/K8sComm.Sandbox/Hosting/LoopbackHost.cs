@@ -18,6 +18,7 @@ internal static class LoopbackHost
     public static WebApplication Build(Action<KestrelServerOptions> listen)
     {
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
+        builder.WebHost.UseSockets(sockets => sockets.CreateBoundListenSocket = ListenSockets.CreateBound);
         builder.WebHost.UseKestrelCore().UseKestrelHttpsConfiguration().ConfigureKestrel(options =>
         {
             options.AddServerHeader = false;
@@ -25,6 +26,20 @@ internal static class LoopbackHost
         });
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = ShutdownTimeout);
         return builder.Build();
+    }
+
+    /// <summary>Starts the host; if any listener fails to bind, releases the ones that did before rethrowing.</summary>
+    public static async Task StartAsync(WebApplication app, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await app.StartAsync(cancellationToken);
+        }
+        catch
+        {
+            await app.DisposeAsync();
+            throw;
+        }
     }
 
     /// <summary>The port the OS gave a listener bound to port 0 (Kestrel writes it back after start).</summary>

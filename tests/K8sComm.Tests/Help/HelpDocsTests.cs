@@ -121,6 +121,11 @@ public class HelpDocsTests
             .Select(l => l.TrimEnd('\r')).ToList();
         Assert.Equal(["TOPIC", "SHORT DESCRIPTION", "LONG DESCRIPTION"], headings.Take(3));
         Assert.Equal("SEE ALSO", headings[^1]);
+
+        // Get-Help shows the fifth line of an about topic as its synopsis: it must be the whole short description.
+        Assert.Equal("SHORT DESCRIPTION", lines[3].TrimEnd('\r'));
+        Assert.StartsWith("    ", lines[4]);
+        Assert.Equal("", lines[5].TrimEnd('\r'));
         Assert.All(lines, line => Assert.True(DisplayWidth(line.TrimEnd('\r')) <= 80, $"wider than 80 columns: {line}"));
         Assert.All(Read(culture), command => Assert.Contains(command.Name, text));
     }

@@ -137,6 +137,30 @@ public class PlatyPSRulesTests
     }
 
     [Fact]
+    public void Links_and_emphasis_in_text_are_set_apart_by_spaces_and_a_link_keeps_its_target()
+    {
+        var command = CommandOf(FrontMatter + """
+            # Get-Thing
+
+            ## DESCRIPTION
+            Read **this** first, then [the guide](https://example.org/guide).
+            """);
+
+        Assert.Equal(["Read this first, then the guide (https://example.org/guide)."], Paras(command.Element(Maml + "description")));
+    }
+
+    [Fact]
+    public void A_parameter_description_may_hold_a_code_block_before_its_yaml()
+    {
+        var command = CommandOf(FrontMatter + "# Get-Thing\n\n## PARAMETERS\n\n### -Filter\nA filter such as:\n\n```\nname -eq 'a'\n```\n\n```yaml\n"
+            + Yaml("String") + "\n```\n");
+
+        var filter = command.Element(Command + "parameters")!.Element(Command + "parameter")!;
+        Assert.Equal(["A filter such as:", "", "name -eq 'a'"], Paras(filter.Element(Maml + "description")));
+        Assert.Equal("String", filter.Element(Dev + "type")!.Element(Maml + "name")!.Value);
+    }
+
+    [Fact]
     public void Syntax_items_follow_the_first_appearance_of_each_set_and_put_positional_parameters_first()
     {
         var command = CommandOf(FrontMatter + "# Get-Thing\n\n## PARAMETERS\n\n"
