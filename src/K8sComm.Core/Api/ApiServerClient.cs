@@ -101,6 +101,9 @@ public sealed class ApiServerClient : IDisposable
 
     public ResolvedEndpoint Endpoint { get; }
 
+    /// <summary>The server URL for messages: any user-info (which could hold a password) removed.</summary>
+    private string PrintableServer => new UriBuilder(Endpoint.Server) { UserName = "", Password = "" }.Uri.ToString();
+
     // A client that accepts any certificate only looks, so an unreadable CA need not stop it.
     private static ServerTrustPolicy? TrustPolicyFor(ResolvedEndpoint endpoint, ApiServerClientOptions options)
     {
@@ -166,7 +169,7 @@ public sealed class ApiServerClient : IDisposable
         catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested)
         {
             throw new K8sCommException(FailureReason.Timeout,
-                $"No connection to {Endpoint.Server} within {_options.ConnectTimeout.TotalSeconds:0.###} s.", Endpoint.Server.ToString(), innerException: e);
+                $"No connection to {PrintableServer} within {_options.ConnectTimeout.TotalSeconds:0.###} s.", PrintableServer, innerException: e);
         }
         catch (HttpRequestException e)
         {
@@ -175,7 +178,7 @@ public sealed class ApiServerClient : IDisposable
         catch (IOException e)
         {
             throw new K8sCommException(FailureReason.ResponseInvalid,
-                $"The response to {printablePath} from {Endpoint.Server} broke off: {e.Message}", printablePath, innerException: e);
+                $"The response to {printablePath} from {PrintableServer} broke off: {e.Message}", printablePath, innerException: e);
         }
     }
 
@@ -211,9 +214,9 @@ public sealed class ApiServerClient : IDisposable
         if ((token is not null || basic) && !_tls && !_options.AllowUnencryptedAuthentication)
         {
             throw new K8sCommException(FailureReason.UnencryptedAuthentication,
-                $"Refusing to send {(basic ? "basic credentials" : "a bearer token")} to {Endpoint.Server} over plain http; " +
-                "use https, or allow unencrypted authentication explicitly.", Endpoint.Server.ToString(),
-                [Endpoint.Server.ToString(), basic ? "basic" : "token"]);
+                $"Refusing to send {(basic ? "basic credentials" : "a bearer token")} to {PrintableServer} over plain http; " +
+                "use https, or allow unencrypted authentication explicitly.", PrintableServer,
+                [PrintableServer, basic ? "basic" : "token"]);
         }
 
         if (token is not null)
@@ -311,8 +314,8 @@ public sealed class ApiServerClient : IDisposable
         {
             await tls.DisposeAsync().ConfigureAwait(false);
             throw new K8sCommException(FailureReason.ServerCertificateUntrusted,
-                $"The certificate of {Endpoint.Server} is not trusted ({verdict.Problem}); nothing was sent.",
-                Endpoint.Server.ToString(), [Endpoint.Server.ToString(), verdict.Problem ?? ""], e);
+                $"The certificate of {PrintableServer} is not trusted ({verdict.Problem}); nothing was sent.",
+                PrintableServer, [PrintableServer, verdict.Problem ?? ""], e);
         }
         catch
         {
@@ -324,10 +327,10 @@ public sealed class ApiServerClient : IDisposable
     private K8sCommException Translate(HttpRequestException e, string path) => e.HttpRequestError switch
     {
         HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError => new K8sCommException(
-            FailureReason.ServerUnreachable, $"Can't reach {Endpoint.Server}: {e.Message}", Endpoint.Server.ToString(), innerException: e),
+            FailureReason.ServerUnreachable, $"Can't reach {PrintableServer}: {e.Message}", PrintableServer, innerException: e),
         HttpRequestError.ConfigurationLimitExceeded => new K8sCommException(FailureReason.ResponseInvalid,
             $"The response to {path} is larger than {_options.MaxResponseBytes} bytes.", path, innerException: e),
         _ => new K8sCommException(FailureReason.ResponseInvalid,
-            $"The request to {path} on {Endpoint.Server} failed: {e.Message}", path, innerException: e),
+            $"The request to {path} on {PrintableServer} failed: {e.Message}", path, innerException: e),
     };
 }

@@ -41,7 +41,10 @@ public sealed record ServerTrustVerdict(
 public sealed class ServerTrustPolicy
 {
     private readonly ChainValidator? _validator;
-    private CachedVerdict? _last;
+    // Several API servers behind one address may each present their own certificate, so a few verdicts
+    // are remembered, newest first. The array is replaced, never changed, so readers need no lock.
+    private const int RememberedVerdicts = 8;
+    private CachedVerdict[] _recent = [];
 
     private ServerTrustPolicy(ChainValidator? validator, string serverName, bool skipVerification)
     {
@@ -73,9 +76,9 @@ public sealed class ServerTrustPolicy
         : _validator is null ? TrustSource.SystemTrustStore : TrustSource.EndpointCertificateAuthority;
 
     /// <summary>
-    /// Judges what a TLS handshake presented. The last verdict is kept with the exact certificate bytes
-    /// it was made for: a new connection to the same server presenting the same bytes, while every
-    /// certificate involved is still inside its validity period, gets it again without re-verifying.
+    /// Judges what a TLS handshake presented. Recent verdicts are kept with the exact certificate bytes
+    /// they were made for: a new connection presenting the same bytes, while every certificate involved
+    /// is still inside its validity period, gets the verdict again without re-verifying.
     /// </summary>
     internal ServerTrustVerdict Evaluate(X509Certificate? leaf, X509Chain? chain, DateTimeOffset at)
     {
@@ -92,10 +95,10 @@ public sealed class ServerTrustPolicy
     {
         if (SkipVerification)
             return true;
-        var last = _last;
-        return last is not null && last.Verdict.Trusted && last.Raw.Count > 0
-            && at.UtcDateTime >= last.ValidFrom && at.UtcDateTime <= last.ValidUntil
-            && last.Raw[0].AsSpan().SequenceEqual(leaf.GetRawCertData());
+        var raw = leaf.GetRawCertData();
+        return _recent.Any(known => known.Verdict.Trusted && known.Raw.Count > 0
+            && at.UtcDateTime >= known.ValidFrom && at.UtcDateTime <= known.ValidUntil
+            && known.Raw[0].AsSpan().SequenceEqual(raw));
     }
 
     /// <summary>Judges a presented chain (leaf first) at <paramref name="at"/>. Chain and name are always
@@ -105,13 +108,14 @@ public sealed class ServerTrustPolicy
 
     private ServerTrustVerdict EvaluateOnce(List<byte[]> raw, Func<IReadOnlyList<BcCertificate>> parse, DateTimeOffset at)
     {
-        var last = _last;
-        if (last is not null && last.Matches(raw, at))
-            return last.Verdict;
+        var known = _recent.FirstOrDefault(entry => entry.Matches(raw, at));
+        if (known is not null)
+            return known.Verdict;
 
         var presented = parse();
         var verdict = Judge(presented, at);
-        _last = CachedVerdict.For(raw, presented, _validator?.Authorities, at, verdict);
+        if (CachedVerdict.For(raw, presented, _validator?.Authorities, at, verdict) is { } entry)
+            _recent = [entry, .. _recent.Take(RememberedVerdicts - 1)];
         return verdict;
     }
 

@@ -103,4 +103,23 @@ public class ServerTrustPolicyTests
         Assert.False(later.Trusted);
         Assert.Contains("expired", later.ChainError);
     }
+
+    [Fact]
+    public void Servers_behind_one_address_with_different_certificates_are_each_remembered()
+    {
+        using var ca = TestPki.CreateCa();
+        using var first = TestPki.Issue(ca, "apiserver-1", ["api.test"]);
+        using var second = TestPki.Issue(ca, "apiserver-2", ["api.test"]);
+        using var stranger = TestPki.Issue(null, "stranger", ["api.test"]);
+        var policy = ServerTrustPolicy.For(Endpoint("https://api.test", TestPki.PemBytes(ca)));
+
+        policy.Evaluate([TestPki.Bc(first)], TestPki.Now);
+        policy.Evaluate([TestPki.Bc(second)], TestPki.Now);
+        policy.Evaluate([TestPki.Bc(stranger)], TestPki.Now);
+
+        Assert.True(policy.IsKnownTrusted(first, TestPki.Now));
+        Assert.True(policy.IsKnownTrusted(second, TestPki.Now));
+        Assert.False(policy.IsKnownTrusted(stranger, TestPki.Now));
+        Assert.False(policy.IsKnownTrusted(first, TestPki.Now.AddYears(5)));
+    }
 }
