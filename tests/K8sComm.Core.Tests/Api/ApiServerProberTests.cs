@@ -257,6 +257,26 @@ public class ApiServerProberTests
         Assert.Equal(ProbeStepStatus.Succeeded, Step(result, ProbeStepNames.Identity).Status);
     }
 
+    [Theory]
+    [InlineData(FaultMode.TruncatedBody)]
+    [InlineData(FaultMode.OversizedBody)]
+    [InlineData(FaultMode.ServerError)]
+    [InlineData(FaultMode.ConnectionReset)]
+    public async Task A_fault_on_one_path_fails_only_its_step(FaultMode mode)
+    {
+        await using var cluster = await StartAsync(faults: new FaultPlan(mode, PathPrefix: "/version"));
+
+        var result = await ProbeAsync(Endpoints.Token(cluster), StepTimeout);
+
+        var version = Step(result, ProbeStepNames.Version);
+        Assert.Equal(ProbeStepStatus.Failed, version.Status);
+        Assert.False(string.IsNullOrWhiteSpace(version.Error));
+        Assert.Null(result.ServerVersion);
+        Assert.All(result.Steps.Where(s => s.Name != ProbeStepNames.Version),
+            s => Assert.True(s.Status == ProbeStepStatus.Succeeded, $"{s.Name}: {s.Error}"));
+        Assert.Equal("sandbox-admin", result.Identity?.UserName);
+    }
+
     [Fact]
     public async Task A_hung_server_fails_each_step_at_the_timeout()
     {
