@@ -12,7 +12,8 @@ namespace K8sComm.Core.Tests.Api;
 public class ApiServerProberTests
 {
     private static readonly TimeSpan StepTimeout = TimeSpan.FromSeconds(5);
-    private static readonly TimeSpan ShortTimeout = TimeSpan.FromMilliseconds(400);
+    // Short enough to keep fault tests quick, long enough for a handshake on a busy 2-core machine.
+    private static readonly TimeSpan ShortTimeout = TimeSpan.FromSeconds(1.5);
 
     private static Task<SandboxCluster> StartAsync(SandboxPosture posture = SandboxPosture.Secure,
         FaultPlan? faults = null, AnonymousMode? anonymous = null) =>
@@ -297,7 +298,7 @@ public class ApiServerProberTests
     [Fact]
     public async Task A_slow_trickle_is_cut_off_at_the_timeout()
     {
-        await using var cluster = await StartAsync(faults: new FaultPlan(FaultMode.SlowTrickle, TimeSpan.FromMilliseconds(200), PathPrefix: "/api"));
+        await using var cluster = await StartAsync(faults: new FaultPlan(FaultMode.SlowTrickle, TimeSpan.FromSeconds(1), PathPrefix: "/api"));
 
         var result = await ProbeAsync(Endpoints.Token(cluster), ShortTimeout);
 
