@@ -362,3 +362,20 @@ public sealed class ApiServerPostureTests
         Assert.Equal(500, failed.Code);
     }
 }
+
+public sealed class KonnectivityOverrideTests
+{
+    [Theory]
+    [InlineData(SandboxPosture.Secure, false)]
+    [InlineData(SandboxPosture.Insecure, true)]
+    public async Task KonnectivityAgentOverrideDecidesTheEgressSelector(SandboxPosture posture, bool agent)
+    {
+        await using var cluster = await SandboxCluster.StartAsync(new SandboxOptions { Posture = posture, NodeCount = 0, KonnectivityAgent = agent });
+        using var admin = ApiClient.Create(cluster, cluster.AdminToken);
+        var agents = await ApiClient.GetJsonAsync(admin, "/api/v1/namespaces/kube-system/pods?labelSelector=k8s-app%3Dkonnectivity-agent");
+        Assert.Equal(agent ? 1 : 0, agents.Body!["items"]!.AsArray().Count);
+        var apiServer = await ApiClient.GetJsonAsync(admin, "/api/v1/namespaces/kube-system/pods?labelSelector=component%3Dkube-apiserver");
+        var command = apiServer.Body!["items"]![0]!["spec"]!["containers"]![0]!["command"]!.AsArray().Select(c => c!.GetValue<string>());
+        Assert.Equal(agent, command.Any(c => c.StartsWith("--egress-selector-config-file=", StringComparison.Ordinal)));
+    }
+}

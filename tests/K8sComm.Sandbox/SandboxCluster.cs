@@ -162,6 +162,9 @@ public sealed class SandboxCluster : IAsyncDisposable
         SandboxFileWriter.WriteServiceAccountDirectory(Path.Combine(WorkDirectory, "serviceaccount", "extra", $"{ns}.{name}"),
             CaCertificatePem, ns, IssueServiceAccountToken(ns, name));
 
+    public override string ToString() =>
+        $"sandbox cluster {ApiServerUri} ({Options.Posture}, {Kubelets.Count} node(s), files in {WorkDirectory})";
+
     public async ValueTask DisposeAsync()
     {
         if (Interlocked.Exchange(ref _disposed, 1) == 1) return;
