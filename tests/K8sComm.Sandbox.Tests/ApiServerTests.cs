@@ -379,3 +379,21 @@ public sealed class KonnectivityOverrideTests
         Assert.Equal(agent, command.Any(c => c.StartsWith("--egress-selector-config-file=", StringComparison.Ordinal)));
     }
 }
+
+public sealed class RsaClusterTests
+{
+    [SkippableFact]
+    public async Task RsaClusterServesKubectlAndRs256Tokens()
+    {
+        await using var cluster = await SandboxCluster.StartAsync(new SandboxOptions { NodeCount = 1, Keys = K8sComm.Sandbox.Pki.KeyKind.Rsa2048 });
+        Assert.NotNull(cluster.Pki.ApiServerCertificate.GetRSAPublicKey());
+        Assert.Equal("RS256", cluster.Pki.ServiceAccountTokens.Algorithm);
+        using var sa = ApiClient.Create(cluster, cluster.IssueServiceAccountToken("default", "default"));
+        Assert.Equal(200, (await ApiClient.GetJsonAsync(sa, "/api/v1/namespaces/default/pods")).Code);
+
+        Skip.If(Kubectl.Path is null, Kubectl.MissingReason);
+        var result = await Kubectl.RunAsync(cluster, cluster.Files.CertificateKubeconfig, "auth", "whoami", "-o", "json");
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Contains("sandbox-admin", result.Output);
+    }
+}

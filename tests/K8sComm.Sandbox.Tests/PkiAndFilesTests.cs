@@ -66,15 +66,6 @@ public sealed class PkiAndFilesTests(SecureClusterFixture fixture) : IClassFixtu
     }
 
     [Fact]
-    public void RsaClusterPkiWorksToo()
-    {
-        using var pki = ClusterPki.Create(KeyKind.Rsa2048);
-        Assert.NotNull(pki.ApiServerCertificate.GetRSAPrivateKey());
-        Assert.Equal("RS256", pki.ServiceAccountTokens.Algorithm);
-        Assert.True(pki.IsIssuedByCluster(pki.AdminClientCertificate));
-    }
-
-    [Fact]
     public void CertificateFactoryHonoursTheSpec()
     {
         using var ca = CertificateFactory.CreateAuthority("spec-ca", KeyKind.Rsa2048);

@@ -77,7 +77,7 @@ public sealed class SandboxCluster : IAsyncDisposable
         var workDirectory = Path.GetFullPath(options.WorkDirectory ?? Directory.CreateTempSubdirectory("k8scomm-sandbox-").FullName);
 
         var policy = ApiServerPolicy.For(options);
-        var pki = ClusterPki.Create();
+        var pki = ClusterPki.Create(options.Keys);
         var adminToken = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
         var proxy = new ProxyForwarder(pki.KubeletClientCertificate, policy.VerifiesKubeletCertificates ? pki.CertificateAuthority : null);
         var faults = options.ApiServerFaults;
