@@ -14,4 +14,33 @@ public enum FailureReason
     CertificateDataInvalid,
     ServiceAccountNotFound,
     InClusterEnvironmentMissing,
+
+    /// <summary>A cluster's server (or proxy-url) is missing or not an http(s) URL. Arguments: cluster, file, problem.</summary>
+    ServerInvalid,
+
+    // Talking to a server (Tls/, Api/).
+    /// <summary>No TCP connection could be made.</summary>
+    ServerUnreachable,
+    /// <summary>The proxy named by proxy-url refused or failed the tunnel.</summary>
+    ProxyFailed,
+    /// <summary>TCP connected, but the TLS handshake failed.</summary>
+    TlsHandshakeFailed,
+    /// <summary>The server's certificate does not verify (chain or name), so nothing was sent.</summary>
+    ServerCertificateUntrusted,
+    /// <summary>A step did not finish within its time limit.</summary>
+    Timeout,
+    /// <summary>A bearer token or basic credentials would have gone over plain http.</summary>
+    UnencryptedAuthentication,
+    /// <summary>The token file named by the endpoint can't be read.</summary>
+    TokenFileUnreadable,
+    /// <summary>401 from the API server.</summary>
+    ApiUnauthorized,
+    /// <summary>403 from the API server.</summary>
+    ApiForbidden,
+    /// <summary>404 from the API server.</summary>
+    ApiNotFound,
+    /// <summary>Any other error status from the API server.</summary>
+    ApiError,
+    /// <summary>The response could not be understood (not JSON, truncated, too large).</summary>
+    ResponseInvalid,
 }

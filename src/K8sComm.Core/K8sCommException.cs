@@ -5,7 +5,7 @@ namespace K8sComm.Core;
 /// after <see cref="Reason"/>; they never hold secrets (tokens, keys, passwords), and neither does
 /// <see cref="Exception.Message"/>, which is the English fallback.
 /// </summary>
-public sealed class K8sCommException : Exception
+public class K8sCommException : Exception
 {
     public K8sCommException(FailureReason reason, string message, object? target = null,
         IReadOnlyList<string>? arguments = null, Exception? innerException = null)

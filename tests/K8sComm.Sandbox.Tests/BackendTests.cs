@@ -116,6 +116,27 @@ public sealed class BackendTests
         await AssertPortsFreeAsync(ports);
     }
 
+    [Fact]
+    public async Task Disposing_a_fleet_releases_a_client_stuck_in_a_stalled_handshake()
+    {
+        using var ca = TestPki.CreateCa();
+        var fleet = await KubeletFleet.StartAsync(new KubeletFleetOptions
+        {
+            ClusterCa = ca,
+            Specs = [new("stalled", new KubeletPosture(Faults: new Faults.FaultPlan(Faults.FaultMode.StalledHandshake)))],
+        });
+        var port = fleet.Kubelets[0].Port;
+        var handshake = TlsClient.HandshakeAsync(port, "stalled");
+        await Task.Delay(100); // let the ClientHello arrive; the assertions don't depend on it
+
+        await fleet.DisposeAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(20));
+
+        // Released by the server closing the connection, not by the client's own timeout.
+        var ex = await Assert.ThrowsAnyAsync<Exception>(() => handshake.WaitAsync(TimeSpan.FromSeconds(20)));
+        Assert.False(ex is OperationCanceledException or TimeoutException, ex.ToString());
+        await AssertPortsFreeAsync([port]);
+    }
+
     // Nothing listens any more (connections are refused) and the port can be bound again.
     static async Task AssertPortsFreeAsync(IEnumerable<int> ports)
     {

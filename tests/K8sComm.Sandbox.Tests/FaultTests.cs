@@ -81,13 +81,16 @@ public sealed class FaultTests
         Assert.ThrowsAny<JsonException>(() => JsonDocument.Parse(body));
     }
 
-    [Fact]
-    public async Task TruncatedBody_promises_more_than_it_sends_then_drops_the_connection()
+    [Theory]
+    [InlineData("http")]
+    [InlineData("https")]
+    public async Task TruncatedBody_promises_more_than_it_sends_then_drops_the_connection(string scheme)
     {
         await using var backends = await StartAsync(new FaultPlan(FaultMode.TruncatedBody));
         using var http = TlsClient.Http();
+        var uri = scheme == "https" ? backends.HttpsUri : backends.HttpUri;
 
-        using var response = await http.GetAsync(backends.HttpUri, HttpCompletionOption.ResponseHeadersRead);
+        using var response = await http.GetAsync(uri, HttpCompletionOption.ResponseHeadersRead);
         var promised = response.Content.Headers.ContentLength;
         await using var body = await response.Content.ReadAsStreamAsync();
         var received = new MemoryStream();
@@ -95,7 +98,7 @@ public sealed class FaultTests
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.NotNull(promised);
-        Assert.True(received.Length < promised, $"received {received.Length} of {promised}");
+        Assert.InRange(received.Length, 1, promised.Value - 1);
     }
 
     [Fact]
@@ -213,8 +216,9 @@ public sealed class FaultTests
 
         await backends.DisposeAsync().AsTask().WaitAsync(DisposeGuard);
 
-        // The client is released with an error, not left waiting.
-        await Assert.ThrowsAnyAsync<Exception>(() => request.WaitAsync(DisposeGuard));
+        // The client is released with an error from the closed connection, not left waiting.
+        var ex = await Assert.ThrowsAnyAsync<Exception>(() => request.WaitAsync(DisposeGuard));
+        Assert.False(ex is TimeoutException or OperationCanceledException, ex.ToString());
     }
 
     static async Task StalledHandshakeAsync(int port)

@@ -197,3 +197,26 @@ public sealed class KubeletAccessTests(KubeletFleetFixture fixture) : IClassFixt
         { ClusterCa = ca, Specs = [new("n", KubeletPosture.Secure), new("n", KubeletPosture.Secure)] }));
     }
 }
+
+/// <summary>The named postures the sandbox cluster builds on.</summary>
+public sealed class KubeletPostureTests
+{
+    [Fact]
+    public void Secure_is_ca_signed_anonymous_rejected_and_without_read_only_port()
+    {
+        Assert.Equal(new KubeletPosture(KubeletCertificateKind.CaSigned, AnonymousMode.Rejected, ReadOnlyPort: false), KubeletPosture.Secure);
+    }
+
+    [Fact]
+    public void Insecure_cycles_through_every_weak_certificate_kind_with_anonymous_allowed_and_read_only_port_open()
+    {
+        var postures = Enumerable.Range(0, 2 * KubeletPosture.WeakCertificates.Count).Select(KubeletPosture.Insecure).ToList();
+
+        Assert.Equal(
+            Enum.GetValues<KubeletCertificateKind>().Where(k => k != KubeletCertificateKind.CaSigned).Order(),
+            postures.Select(p => p.Certificate).Distinct().Order());
+        Assert.All(postures, p => Assert.Equal(AnonymousMode.Allowed, p.Anonymous));
+        Assert.All(postures, p => Assert.True(p.ReadOnlyPort));
+        Assert.Equal(postures[0], postures[KubeletPosture.WeakCertificates.Count]);
+    }
+}

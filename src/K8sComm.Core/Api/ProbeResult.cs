@@ -36,15 +36,30 @@ public sealed record ServerAddressByClientCidr(string ClientCidr, string ServerA
 /// </summary>
 public sealed record ProbeResult
 {
+    /// <summary>A TLS handshake completed (https), or the server answered over plain http.</summary>
     public required bool Reachable { get; init; }
     public string? TlsVersion { get; init; }
+    /// <summary>The ALPN protocol the server chose (h2, http/1.1), when it chose one.</summary>
+    public string? ApplicationProtocol { get; init; }
     public CertificateFacts? ServerCertificate { get; init; }
+    /// <summary>Every certificate the server sent, leaf first.</summary>
     public IReadOnlyList<CertificateFacts> PresentedChain { get; init; } = Array.Empty<CertificateFacts>();
 
-    /// <summary>Null when there was nothing to verify against (no CA, or plain http).</summary>
+    /// <summary>What the chain was verified against: the endpoint's CA, or the system store when it has none.
+    /// Null when no certificate was seen (plain http, or no handshake).</summary>
+    public TrustSource? TrustSource { get; init; }
+    /// <summary>Null when no certificate was seen (plain http, or no handshake).</summary>
     public bool? ChainTrusted { get; init; }
     public string? ChainError { get; init; }
+    /// <summary>The name the certificate must carry: tls-server-name, else the server's host.</summary>
+    public string? ServerName { get; init; }
     public bool? NameMatches { get; init; }
+    public string? NameError { get; init; }
+    /// <summary>Weak keys or signatures in the presented chain, whether or not it is trusted.</summary>
+    public IReadOnlyList<string> CertificateWeaknesses { get; init; } = Array.Empty<string>();
+    /// <summary>True when the endpoint has credentials but the probe did not send them, because the
+    /// server's certificate did not verify or the connection is plain http.</summary>
+    public bool CredentialsWithheld { get; init; }
     public string? ServerVersion { get; init; }
     public IReadOnlyList<ServerAddressByClientCidr> ServerAddressByClientCidrs { get; init; } = Array.Empty<ServerAddressByClientCidr>();
     public bool? Live { get; init; }

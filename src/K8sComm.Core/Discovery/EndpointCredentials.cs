@@ -27,6 +27,7 @@ public sealed class EndpointCredentials
 
     public bool HasClientCertificate => ClientCertificate is not null;
     public bool HasBearerToken => BearerToken is not null || BearerTokenFile is not null;
+    public bool HasBasic => BasicUserName is not null;
 
     public override string ToString() => "EndpointCredentials (redacted)";
 }

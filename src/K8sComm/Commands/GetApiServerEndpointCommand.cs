@@ -1,9 +1,169 @@
 using System.Management.Automation;
+using K8sComm.Completion;
+using K8sComm.Core;
+using K8sComm.Core.Api;
+using K8sComm.Core.Discovery;
+using K8sComm.Errors;
+using K8sComm.Resources;
 
 namespace K8sComm.Commands;
 
-[Cmdlet(VerbsCommon.Get, "ApiServerEndpoint")]
-public sealed class GetApiServerEndpointCommand : PSCmdlet
+/// <summary>
+/// Finds the API servers a kubeconfig (or the pod this runs in) points at, shows how a client reaches
+/// each one, and with -Probe connects to see whether the trust really holds.
+/// </summary>
+[Cmdlet(VerbsCommon.Get, "ApiServerEndpoint", DefaultParameterSetName = ContextSet)]
+[OutputType(typeof(ApiServerEndpoint))]
+public sealed class GetApiServerEndpointCommand : PSCmdlet, IDisposable
 {
-    protected override void ProcessRecord() => WriteObject(K8sComm.Resources.Strings.Placeholder);
+    private const string ContextSet = "Context";
+    private const string AllSet = "All";
+    private const string InClusterSet = "InCluster";
+
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly EndpointResolver _resolver = new();
+    private Core.Discovery.Kubeconfig? _config;
+
+    [Parameter(ParameterSetName = ContextSet, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [ArgumentCompleter(typeof(ContextNameCompleter))]
+    [ValidateNotNullOrEmpty]
+    public string[]? Context { get; set; }
+
+    [Parameter(ParameterSetName = AllSet, Mandatory = true)]
+    public SwitchParameter All { get; set; }
+
+    [Parameter(ParameterSetName = InClusterSet, Mandatory = true)]
+    public SwitchParameter InCluster { get; set; }
+
+    [Parameter(ParameterSetName = ContextSet)]
+    [Parameter(ParameterSetName = AllSet)]
+    [ValidateNotNullOrEmpty]
+    public string[]? Kubeconfig { get; set; }
+
+    [Parameter(ParameterSetName = InClusterSet)]
+    [ValidateNotNullOrEmpty]
+    public string ServiceAccountPath { get; set; } = InClusterResolver.DefaultServiceAccountPath;
+
+    [Parameter]
+    public SwitchParameter Probe { get; set; }
+
+    [Parameter]
+    [ValidateRange(1, 300)]
+    public int TimeoutSec { get; set; } = 10;
+
+    protected override void ProcessRecord()
+    {
+        try
+        {
+            WriteEndpoints(ResolveEndpoints());
+        }
+        catch (K8sCommException failure)
+        {
+            WriteError(ErrorRecords.From(failure));
+        }
+    }
+
+    protected override void StopProcessing() => _stopping.Cancel();
+
+    public void Dispose() => _stopping.Dispose();
+
+    private IEnumerable<ApiServerEndpoint> ResolveEndpoints()
+    {
+        if (InCluster || ShouldFallBackToInCluster())
+        {
+            string path = GetUnresolvedProviderPathFromPSPath(ServiceAccountPath);
+            WriteVerbose(string.Format(Strings.Verbose_InCluster, path));
+            return [ApiServerEndpoint.From(InClusterResolver.Resolve(InClusterResolver.ProcessEnvironment(), path))];
+        }
+
+        var config = LoadKubeconfig(throwWhenMissing: true)!;
+        var resolutions = All
+            ? _resolver.ResolveAll(config, _stopping.Token)
+            : (Context ?? [null]).Select(name => ResolveOne(config, name));
+        var endpoints = new List<ApiServerEndpoint>();
+        foreach (var resolution in resolutions)
+        {
+            // One bad context is that context's error, not the end of the command.
+            if (resolution.Error is not null) WriteError(ErrorRecords.From(resolution.Error));
+            else endpoints.Add(ApiServerEndpoint.From(resolution.Endpoint!));
+        }
+        return endpoints;
+    }
+
+    private ContextResolution ResolveOne(Core.Discovery.Kubeconfig config, string? name)
+    {
+        try
+        {
+            var endpoint = _resolver.Resolve(config, name);
+            WriteVerbose(string.Format(Strings.Verbose_Context, endpoint.Context));
+            return new ContextResolution(endpoint.Context ?? "", endpoint, null);
+        }
+        catch (K8sCommException failure)
+        {
+            return new ContextResolution(name ?? "", null, failure);
+        }
+    }
+
+    /// <summary>No kubeconfig anywhere, but the process looks like it runs in a pod: do what a pod's client would.</summary>
+    private bool ShouldFallBackToInCluster() =>
+        Kubeconfig is null
+        && InClusterResolver.IsAvailable(InClusterResolver.ProcessEnvironment())
+        && LoadKubeconfig(throwWhenMissing: false) is null;
+
+    /// <summary>Reads the kubeconfig once per command, however many contexts arrive on the pipeline.</summary>
+    private Core.Discovery.Kubeconfig? LoadKubeconfig(bool throwWhenMissing)
+    {
+        if (_config is not null) return _config;
+
+        string workingDirectory = SessionState.Path.CurrentFileSystemLocation.ProviderPath;
+        var paths = Kubeconfig?.Select(GetUnresolvedProviderPathFromPSPath).ToArray();
+        var location = KubeconfigLocator.Locate(paths, workingDirectory);
+        if (location.IsEmpty)
+        {
+            if (!throwWhenMissing) return null;
+            throw KubeconfigLocator.NotFound(location.Searched);
+        }
+        WriteVerbose(string.Format(Strings.Verbose_ReadingKubeconfig, string.Join(", ", location.Files)));
+        return _config = KubeconfigLoader.Load(location, _stopping.Token);
+    }
+
+    private void WriteEndpoints(IEnumerable<ApiServerEndpoint> endpoints)
+    {
+        if (!Probe)
+        {
+            foreach (var endpoint in endpoints) WriteObject(endpoint);
+            return;
+        }
+        ProbeAndWrite(endpoints.ToList());
+    }
+
+    /// <summary>Probes every endpoint at once and writes each as soon as its probe ends.</summary>
+    private void ProbeAndWrite(IReadOnlyList<ApiServerEndpoint> endpoints)
+    {
+        var timeout = TimeSpan.FromSeconds(TimeoutSec);
+        var pending = endpoints.ToDictionary(
+            endpoint => ProbeOne(endpoint, timeout),
+            endpoint => endpoint);
+        var progress = new ProgressRecord(1, Strings.Progress_Probing, " ");
+        int finished = 0;
+        while (pending.Count > 0)
+        {
+            var done = Task.WhenAny(pending.Keys).GetAwaiter().GetResult();
+            var endpoint = pending[done];
+            pending.Remove(done);
+            endpoint.Probe = ApiServerProbe.From(done.GetAwaiter().GetResult());
+            progress.StatusDescription = endpoint.Server.ToString();
+            progress.PercentComplete = ++finished * 100 / endpoints.Count;
+            WriteProgress(progress);
+            WriteObject(endpoint);
+        }
+        progress.RecordType = ProgressRecordType.Completed;
+        WriteProgress(progress);
+    }
+
+    private Task<ProbeResult> ProbeOne(ApiServerEndpoint endpoint, TimeSpan timeout)
+    {
+        WriteVerbose(string.Format(Strings.Verbose_Probing, endpoint.Server));
+        return ApiServerProber.ProbeAsync(endpoint.Resolved, timeout, _stopping.Token);
+    }
 }

@@ -79,16 +79,8 @@ public sealed class EchoBackends : IAsyncDisposable
             });
         });
         app.UseFaults(_ => options.Faults);
-        app.Run(context => EchoAsync(context, context.Connection.LocalPort == LoopbackHost.BoundPort(https!) ? "https" : "http"));
-        try
-        {
-            await app.StartAsync(cancellationToken);
-        }
-        catch
-        {
-            await app.DisposeAsync();
-            throw;
-        }
+        app.Run(context => EchoAsync(context, context.Request.IsHttps ? "https" : "http"));
+        await LoopbackHost.StartAsync(app, cancellationToken);
         return new EchoBackends(app, LoopbackHost.BoundPort(http!), LoopbackHost.BoundPort(https!), Certificates.PublicOnly(certificate));
     }
 
@@ -117,7 +109,7 @@ public sealed class EchoBackends : IAsyncDisposable
             ["backend"] = backend,
             ["method"] = request.Method,
             ["path"] = request.Path.Value ?? "/",
-            ["rawPath"] = RawTarget(context),
+            ["rawPath"] = RawTarget(context), // path and query as sent, before any decoding (the request target)
             ["query"] = request.QueryString.Value ?? "",
             ["headers"] = headers,
             // Whether credentials reached the workload, never the credentials themselves.

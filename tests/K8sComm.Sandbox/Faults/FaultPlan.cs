@@ -15,7 +15,7 @@ public enum FaultMode
     StalledHandshake,
     /// <summary>Answer 200 with bytes that are not JSON.</summary>
     GarbageBody,
-    /// <summary>Promise the whole body in Content-Length, send half, then drop the connection.</summary>
+    /// <summary>Promise the whole body in Content-Length, send half, then close the connection.</summary>
     TruncatedBody,
     /// <summary>Answer 200 with a body of <see cref="FaultPlan.OversizedBodyBytes"/> bytes, streamed.</summary>
     OversizedBody,

@@ -19,7 +19,6 @@ internal sealed record LeafRequest(
 internal static class Certificates
 {
     static readonly Oid ServerAuth = new("1.3.6.1.5.5.7.3.1");
-    static readonly Oid ClientAuth = new("1.3.6.1.5.5.7.3.2");
 
     public static X509Certificate2 CreateSelfSignedCa(string commonName, AsymmetricAlgorithm key, DateTimeOffset notBefore, DateTimeOffset notAfter)
     {
@@ -37,15 +36,18 @@ internal static class Certificates
         return request.CreateSelfSigned(notBefore, notAfter);
     }
 
-    /// <summary>Issues a server (and client) certificate signed by <paramref name="issuer"/>, which must hold its private key.</summary>
-    public static X509Certificate2 IssueLeaf(LeafRequest leaf, X509Certificate2 issuer)
+    /// <summary>
+    /// Issues a serving certificate signed by <paramref name="issuer"/>, with <paramref name="issuerKey"/>
+    /// or else the issuer's own private key (pass the key when issuing many, to fetch it once).
+    /// </summary>
+    public static X509Certificate2 IssueLeaf(LeafRequest leaf, X509Certificate2 issuer, AsymmetricAlgorithm? issuerKey = null)
     {
         var request = LeafCertificateRequest(leaf);
         if (issuer.Extensions.OfType<X509SubjectKeyIdentifierExtension>().Any())
             request.CertificateExtensions.Add(X509AuthorityKeyIdentifierExtension.CreateFromCertificate(issuer, true, false));
         // The generator overload skips CertificateRequest's own checks (issuer validity window,
         // hash policy), which is the point: some postures need a certificate no sane CA would issue.
-        using var cert = request.Create(issuer.SubjectName, SignerFor(PrivateKeyOf(issuer), leaf.Sha1Signature),
+        using var cert = request.Create(issuer.SubjectName, SignerFor(issuerKey ?? PrivateKeyOf(issuer), leaf.Sha1Signature),
             leaf.NotBefore, leaf.NotAfter, NewSerial());
         return WithKey(cert, leaf.Key);
     }
@@ -65,7 +67,7 @@ internal static class Certificates
         request.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, true));
         var usage = X509KeyUsageFlags.DigitalSignature | (leaf.Key is RSA ? X509KeyUsageFlags.KeyEncipherment : 0);
         request.CertificateExtensions.Add(new X509KeyUsageExtension(usage, true));
-        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([ServerAuth, ClientAuth], false));
+        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([ServerAuth], false));
         if (leaf.DnsNames.Count + leaf.IpAddresses.Count > 0)
         {
             var san = new SubjectAlternativeNameBuilder();
@@ -84,7 +86,8 @@ internal static class Certificates
         _ => throw new NotSupportedException(key.GetType().Name),
     };
 
-    static AsymmetricAlgorithm PrivateKeyOf(X509Certificate2 issuer) =>
+    /// <summary>The RSA or ECDSA private key of <paramref name="issuer"/> (a new handle on each call).</summary>
+    public static AsymmetricAlgorithm PrivateKeyOf(X509Certificate2 issuer) =>
         (AsymmetricAlgorithm?)issuer.GetECDsaPrivateKey() ?? issuer.GetRSAPrivateKey()
         ?? throw new ArgumentException("The issuing certificate needs an RSA or ECDSA private key.", nameof(issuer));
 

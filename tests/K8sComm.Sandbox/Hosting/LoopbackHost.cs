@@ -27,6 +27,20 @@ internal static class LoopbackHost
         return builder.Build();
     }
 
+    /// <summary>Starts the host; if any listener fails to bind, releases the ones that did before rethrowing.</summary>
+    public static async Task StartAsync(WebApplication app, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await app.StartAsync(cancellationToken);
+        }
+        catch
+        {
+            await app.DisposeAsync();
+            throw;
+        }
+    }
+
     /// <summary>The port the OS gave a listener bound to port 0 (Kestrel writes it back after start).</summary>
     public static int BoundPort(ListenOptions listen) =>
         ((IPEndPoint)listen.EndPoint).Port is var port and > 0

@@ -35,8 +35,9 @@ internal sealed class KubeletCredentials(X509Certificate2 leaf, X509Certificate2
 /// <summary>
 /// Issues serving certificates for each posture. Keys are shared by every kubelet in the process (one
 /// per key type; they are throwaway test keys) so that issuing is a signature, not a key generation.
+/// Nothing here is disposed with the fleet: a kubelet's certificate may still be asked for afterwards.
 /// </summary>
-internal sealed class KubeletCertificateAuthority(X509Certificate2 clusterCa) : IDisposable
+internal sealed class KubeletCertificateAuthority(X509Certificate2 clusterCa)
 {
     static readonly TimeSpan Year = TimeSpan.FromDays(365);
     static readonly Lazy<ECDsa> SharedEcdsa = new(() => ECDsa.Create(ECCurve.NamedCurves.nistP256));
@@ -45,6 +46,7 @@ internal sealed class KubeletCertificateAuthority(X509Certificate2 clusterCa) : 
     static readonly Lazy<RSA> SharedRsa1024 = new(() => RSA.Create(1024));
 
     readonly X509Certificate2 _clusterCaPublic = Certificates.PublicOnly(clusterCa);
+    readonly AsymmetricAlgorithm _clusterCaKey = Certificates.PrivateKeyOf(clusterCa);
     readonly Lazy<X509Certificate2> _untrustedCa = new(() =>
         Certificates.CreateSelfSignedCa("sandbox-untrusted-ca", ECDsa.Create(ECCurve.NamedCurves.nistP256),
             DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.Add(Year)));
@@ -59,14 +61,14 @@ internal sealed class KubeletCertificateAuthority(X509Certificate2 clusterCa) : 
         var leaf = new LeafRequest($"CN=system:node:{node}, O=system:nodes", SharedEcdsa.Value, [node], [kubelet.Address],
             now.AddHours(-1), now.Add(Year));
 
-        X509Certificate2 Signed(LeafRequest request) => Certificates.IssueLeaf(request, clusterCa);
-        KubeletCredentials Serve(X509Certificate2 cert, params X509Certificate2[] chain) => new(cert, [.. chain], _clusterCaPublic);
+        X509Certificate2 Signed(LeafRequest request) => Certificates.IssueLeaf(request, clusterCa, _clusterCaKey);
+        KubeletCredentials Serve(X509Certificate2 cert) => new(cert, [], _clusterCaPublic);
         KubeletCredentials ServeWeak(X509Certificate2 cert) => new(cert, [], _clusterCaPublic, weak: true);
 
         return kubelet.Posture.Certificate switch
         {
             KubeletCertificateKind.CaSigned => Serve(Signed(leaf)),
-            KubeletCertificateKind.SelfSigned => SelfGenerated(node, kubelet.Address, now, Serve),
+            KubeletCertificateKind.SelfSigned => SelfGenerated(node, kubelet.Address, now),
             KubeletCertificateKind.Expired => Serve(Signed(leaf with { NotBefore = now - Year - TimeSpan.FromDays(1), NotAfter = now.AddDays(-1) })),
             KubeletCertificateKind.NotYetValid => Serve(Signed(leaf with { NotBefore = now.AddDays(1), NotAfter = now.AddDays(1) + Year })),
             KubeletCertificateKind.SanMismatch => Serve(Signed(leaf with { DnsNames = ["wrong-node.invalid"], IpAddresses = [IPAddress.Parse("10.255.255.1")] })),
@@ -80,18 +82,12 @@ internal sealed class KubeletCertificateAuthority(X509Certificate2 clusterCa) : 
     // What a kubelet without a serving certificate writes to kubelet.crt: a leaf "<node>@<unix>" issued
     // by a throwaway CA "<node>-ca@<unix>", both RSA 2048. A Go kubelet sends both; .NET leaves a
     // self-signed root out of the chain it sends, so clients see the leaf and its issuer's name.
-    KubeletCredentials SelfGenerated(string node, IPAddress address, DateTimeOffset now,
-        Func<X509Certificate2, X509Certificate2[], KubeletCredentials> serve)
+    KubeletCredentials SelfGenerated(string node, IPAddress address, DateTimeOffset now)
     {
         var unix = now.ToUnixTimeSeconds();
         var ca = Certificates.CreateSelfSignedCa($"{node}-ca@{unix}", SharedRsa2048Ca.Value, now.AddHours(-1), now.Add(Year));
         var leaf = Certificates.IssueLeaf(new LeafRequest($"CN={node}@{unix}", SharedRsa2048.Value, [node], [address],
             now.AddHours(-1), now.Add(Year)), ca);
-        return serve(leaf, [Certificates.PublicOnly(ca)]);
-    }
-
-    public void Dispose()
-    {
-        if (_untrustedCa.IsValueCreated) _untrustedCa.Value.Dispose();
+        return new KubeletCredentials(leaf, [Certificates.PublicOnly(ca)], _clusterCaPublic);
     }
 }

@@ -1,5 +1,6 @@
 using System.Collections.Frozen;
 using System.Net;
+using System.Net.Sockets;
 using System.Security.Cryptography.X509Certificates;
 using K8sComm.Sandbox.Faults;
 using K8sComm.Sandbox.Hosting;
@@ -95,13 +96,12 @@ public sealed class KubeletFleet : IAsyncDisposable
 
         try
         {
-            await app.StartAsync(cancellationToken);
+            await LoopbackHost.StartAsync(app, cancellationToken);
         }
-        catch
+        catch (SocketException ex) when (ex.SocketErrorCode == SocketError.TooManyOpenSockets)
         {
-            await LoopbackHost.StopAsync(app);
-            authority.Dispose();
-            throw;
+            throw new InvalidOperationException(
+                $"Starting {kubelets.Length} kubelets needs {listeners.Count} listening sockets, more than this process may open; raise the limit (ulimit -n).", ex);
         }
 
         foreach (var (kubelet, listen, readOnly) in listeners)
@@ -115,15 +115,5 @@ public sealed class KubeletFleet : IAsyncDisposable
     }
 
     /// <summary>Stops every kubelet, ends their open connections and frees every port.</summary>
-    public async ValueTask DisposeAsync()
-    {
-        try
-        {
-            await LoopbackHost.StopAsync(_app);
-        }
-        finally
-        {
-            _authority.Dispose();
-        }
-    }
+    public ValueTask DisposeAsync() => LoopbackHost.StopAsync(_app);
 }

@@ -34,7 +34,10 @@ public enum AnonymousMode
     Allowed,
 }
 
-/// <summary>How one sandbox kubelet is set up.</summary>
+/// <summary>
+/// How one sandbox kubelet is set up. <paramref name="Faults"/> apply to both of its ports (a stalled
+/// handshake on the plain-HTTP read-only port simply never answers).
+/// </summary>
 public sealed record KubeletPosture(
     KubeletCertificateKind Certificate = KubeletCertificateKind.CaSigned,
     AnonymousMode Anonymous = AnonymousMode.Rejected,

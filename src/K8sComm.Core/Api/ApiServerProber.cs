@@ -1,0 +1,269 @@
+using System.Diagnostics;
+using System.Text.Json;
+using K8sComm.Core.Discovery;
+using K8sComm.Core.Tls;
+
+namespace K8sComm.Core.Api;
+
+/// <summary>
+/// Probes an API server the way its endpoint would reach it, step by step (see <see cref="ProbeStepNames"/>).
+/// Each step's outcome is recorded on the result, never thrown; each is bounded by the step timeout.
+/// Credentials are sent only over a connection whose certificate verified (or where the endpoint says
+/// insecure-skip-tls-verify) and never as plain text: otherwise the steps that would carry them are
+/// recorded as skipped, with the reason.
+/// </summary>
+public static class ApiServerProber
+{
+    private const string NamespacesPath = "/api/v1/namespaces";
+    private const string SelfSubjectReviewPath = "/apis/authentication.k8s.io/v1/selfsubjectreviews";
+    private const int LatencySamples = 3;
+
+    /// <exception cref="OperationCanceledException">Only when <paramref name="cancellationToken"/> is cancelled.</exception>
+    public static async Task<ProbeResult> ProbeAsync(ResolvedEndpoint endpoint, TimeSpan stepTimeout, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(endpoint);
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(stepTimeout, TimeSpan.Zero);
+        var run = new ProbeRun(stepTimeout, cancellationToken);
+        var result = new ProbeResult { Reachable = false };
+
+        // tls: what the server presents, judged against the endpoint's own trust settings.
+        var https = string.Equals(endpoint.Server.Scheme, Uri.UriSchemeHttps, StringComparison.OrdinalIgnoreCase);
+        ServerTrustVerdict? trust = null;
+        if (https)
+        {
+            var handshake = await run.StepAsync(ProbeStepNames.Tls, ct => TlsHandshake.RunAsync(TlsHandshakeRequest.For(endpoint), stepTimeout, ct))
+                .ConfigureAwait(false);
+            if (handshake is null)
+                return run.SkipRest(result, $"no TLS connection: {run.LastError}");
+
+            result = result with
+            {
+                Reachable = true,
+                TlsVersion = handshake.Protocol,
+                ApplicationProtocol = handshake.ApplicationProtocol,
+                ServerCertificate = handshake.ServerCertificate,
+                PresentedChain = handshake.ChainFacts,
+            };
+            try
+            {
+                trust = ServerTrustPolicy.For(endpoint).Evaluate(handshake.PresentedChain, DateTimeOffset.UtcNow);
+                result = result with
+                {
+                    TrustSource = trust.Source,
+                    ChainTrusted = trust.ChainTrusted,
+                    ChainError = trust.ChainError,
+                    ServerName = trust.ServerName,
+                    NameMatches = trust.NameMatches,
+                    NameError = trust.NameError,
+                    CertificateWeaknesses = trust.Weaknesses,
+                };
+            }
+            catch (K8sCommException e)
+            {
+                // The CA data itself is unreadable: nothing can verify, so nothing is trusted.
+                result = result with { ChainTrusted = false, ChainError = e.Message, ServerName = ServerTrustPolicy.ServerNameOf(endpoint) };
+            }
+        }
+        else
+        {
+            run.Skip(ProbeStepNames.Tls, "plain http: the server is reached without TLS");
+        }
+
+        var credentials = endpoint.Credentials;
+        var hasCredentials = credentials.HasClientCertificate || credentials.HasBearerToken || credentials.HasBasic;
+        var withheld = !hasCredentials ? null
+            : https ? (endpoint.InsecureSkipTlsVerify || trust?.Trusted == true ? null
+                : $"credentials withheld: the server certificate is not trusted ({trust?.Problem ?? result.ChainError})")
+            : $"credentials withheld: plain http would expose them";
+        result = result with { CredentialsWithheld = withheld is not null };
+
+        var clientOptions = new ApiServerClientOptions { ConnectTimeout = stepTimeout };
+        using var anonymous = new ApiServerClient(endpoint, clientOptions with { Anonymous = true, AcceptAnyServerCertificate = true });
+        using var authenticated = hasCredentials && withheld is null ? new ApiServerClient(endpoint, clientOptions) : null;
+        // The steps a normal client makes go with the endpoint's credentials, or with none when it has none.
+        var client = hasCredentials ? authenticated : anonymous;
+
+        if (client is null)
+        {
+            run.Skip(ProbeStepNames.Version, withheld!);
+            run.Skip(ProbeStepNames.Api, withheld!);
+            run.Skip(ProbeStepNames.Livez, withheld!);
+            run.Skip(ProbeStepNames.Readyz, withheld!);
+        }
+        else
+        {
+            var version = await run.StepAsync(ProbeStepNames.Version, async ct =>
+            {
+                using var json = await client.GetJsonAsync("/version", ct).ConfigureAwait(false);
+                return json.RootElement.TryGetProperty("gitVersion", out var v) && v.GetString() is { } s ? s
+                    : throw Invalid("/version", "it has no gitVersion");
+            }).ConfigureAwait(false);
+
+            var cidrs = await run.StepAsync(ProbeStepNames.Api, async ct =>
+            {
+                using var json = await client.GetJsonAsync("/api", ct).ConfigureAwait(false);
+                return ReadServerAddresses(json.RootElement);
+            }).ConfigureAwait(false);
+
+            var live = await HealthAsync(run, client, ProbeStepNames.Livez, "/livez").ConfigureAwait(false);
+            var ready = await HealthAsync(run, client, ProbeStepNames.Readyz, "/readyz").ConfigureAwait(false);
+            result = result with
+            {
+                ServerVersion = version,
+                ServerAddressByClientCidrs = cidrs ?? result.ServerAddressByClientCidrs,
+                Live = live,
+                Ready = ready,
+            };
+        }
+
+        var access = await run.StepAsync(ProbeStepNames.Anonymous, async ct =>
+        {
+            var response = await anonymous.GetAsync(NamespacesPath, ct).ConfigureAwait(false);
+            return (int)response.StatusCode switch
+            {
+                401 => AnonymousAccess.Rejected,
+                403 => AnonymousAccess.Denied,
+                >= 200 and < 300 => AnonymousAccess.Allowed,
+                _ => throw response.ToException(),
+            };
+        }).ConfigureAwait(false);
+        result = result with { AnonymousAccess = access };
+
+        if (!hasCredentials)
+            run.Skip(ProbeStepNames.Identity, "the endpoint has no credentials");
+        else if (authenticated is null)
+            run.Skip(ProbeStepNames.Identity, withheld!);
+        else
+        {
+            var identity = await run.StepAsync(ProbeStepNames.Identity, async ct =>
+            {
+                var review = new { apiVersion = "authentication.k8s.io/v1", kind = "SelfSubjectReview" };
+                using var json = await authenticated.PostJsonAsync(SelfSubjectReviewPath, review, ct).ConfigureAwait(false);
+                return ReadIdentity(json.RootElement);
+            }).ConfigureAwait(false);
+            result = result with { Identity = identity };
+        }
+
+        // latency: round trips on a connection that is already open, so no handshake is counted.
+        var latency = await run.StepAsync(ProbeStepNames.Latency, async ct =>
+        {
+            var samples = new List<TimeSpan>(LatencySamples);
+            for (var i = 0; i < LatencySamples; i++)
+            {
+                var started = Stopwatch.GetTimestamp();
+                await (authenticated ?? anonymous).GetAsync("/livez", ct).ConfigureAwait(false);
+                samples.Add(Stopwatch.GetElapsedTime(started));
+            }
+            samples.Sort();
+            return (TimeSpan?)samples[LatencySamples / 2];
+        }).ConfigureAwait(false);
+
+        return result with
+        {
+            Reachable = result.Reachable || run.GotAnyResponse,
+            Latency = latency ?? TimeSpan.Zero,
+            Steps = run.Steps,
+        };
+    }
+
+    private static async Task<bool?> HealthAsync(ProbeRun run, ApiServerClient client, string step, string path)
+    {
+        bool? healthy = null;
+        await run.StepAsync(step, async ct =>
+        {
+            var response = await client.GetAsync(path, ct).ConfigureAwait(false);
+            healthy = response.IsSuccess;
+            return response.IsSuccess ? true : throw response.ToException();
+        }).ConfigureAwait(false);
+        return healthy;
+    }
+
+    private static IReadOnlyList<ServerAddressByClientCidr> ReadServerAddresses(JsonElement apiVersions)
+    {
+        if (!apiVersions.TryGetProperty("kind", out var kind) || kind.GetString() != "APIVersions")
+            throw Invalid("/api", "it is not an APIVersions object");
+        if (!apiVersions.TryGetProperty("serverAddressByClientCIDRs", out var list) || list.ValueKind != JsonValueKind.Array)
+            return [];
+        return list.EnumerateArray()
+            .Select(e => new ServerAddressByClientCidr(
+                e.TryGetProperty("clientCIDR", out var c) ? c.GetString() ?? "" : "",
+                e.TryGetProperty("serverAddress", out var s) ? s.GetString() ?? "" : ""))
+            .ToList();
+    }
+
+    private static ProbeIdentity ReadIdentity(JsonElement review)
+    {
+        if (!review.TryGetProperty("status", out var status) || !status.TryGetProperty("userInfo", out var user)
+            || !user.TryGetProperty("username", out var name) || name.GetString() is not { } userName)
+            throw Invalid(SelfSubjectReviewPath, "it has no status.userInfo.username");
+        var groups = user.TryGetProperty("groups", out var g) && g.ValueKind == JsonValueKind.Array
+            ? g.EnumerateArray().Select(x => x.GetString() ?? "").ToList()
+            : [];
+        return new ProbeIdentity(userName, groups);
+    }
+
+    private static K8sCommException Invalid(string path, string why) =>
+        new(FailureReason.ResponseInvalid, $"The response to {path} can't be used: {why}.", path);
+
+    /// <summary>Runs steps one after another, each under its own deadline, and keeps the record.</summary>
+    private sealed class ProbeRun(TimeSpan stepTimeout, CancellationToken cancellationToken)
+    {
+        private readonly List<ProbeStep> _steps = [];
+
+        public IReadOnlyList<ProbeStep> Steps => _steps;
+        public string? LastError { get; private set; }
+        public bool GotAnyResponse { get; private set; }
+
+        public async Task<T?> StepAsync<T>(string name, Func<CancellationToken, Task<T>> action)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var started = Stopwatch.GetTimestamp();
+            using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            deadline.CancelAfter(stepTimeout);
+            string? error;
+            try
+            {
+                var value = await action(deadline.Token).ConfigureAwait(false);
+                GotAnyResponse = true;
+                Record(name, ProbeStepStatus.Succeeded, null, started);
+                return value;
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                error = $"timed out after {stepTimeout.TotalSeconds:0.###} s";
+            }
+            catch (K8sCommException e) when (e.Reason == FailureReason.Timeout && !cancellationToken.IsCancellationRequested)
+            {
+                error = $"timed out after {stepTimeout.TotalSeconds:0.###} s: {e.Message}";
+            }
+            catch (ApiStatusException e)
+            {
+                GotAnyResponse = true;
+                error = $"{e.Code} {e.StatusReason}: {e.Message}".Replace("  ", " ");
+            }
+            catch (K8sCommException e)
+            {
+                error = e.Message;
+            }
+            Record(name, ProbeStepStatus.Failed, error, started);
+            return default;
+        }
+
+        public void Skip(string name, string reason) =>
+            _steps.Add(new ProbeStep(name, ProbeStepStatus.Skipped, reason, TimeSpan.Zero));
+
+        /// <summary>Marks every step not yet recorded as skipped and returns the result with the steps.</summary>
+        public ProbeResult SkipRest(ProbeResult result, string reason)
+        {
+            foreach (var name in ProbeStepNames.All.Where(n => _steps.All(s => s.Name != n)))
+                Skip(name, reason);
+            return result with { Steps = _steps };
+        }
+
+        private void Record(string name, ProbeStepStatus status, string? error, long started)
+        {
+            LastError = error;
+            _steps.Add(new ProbeStep(name, status, error, Stopwatch.GetElapsedTime(started)));
+        }
+    }
+}

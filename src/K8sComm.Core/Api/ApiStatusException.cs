@@ -1,0 +1,71 @@
+using System.Text.Json;
+
+namespace K8sComm.Core.Api;
+
+/// <summary>
+/// The API server answered with an error status. <see cref="Code"/> is the HTTP code,
+/// <see cref="StatusReason"/> the Kubernetes reason (<c>Unauthorized</c>, <c>Forbidden</c>, <c>NotFound</c>, ...)
+/// and the message is the server's own sentence from its <c>Status</c> body.
+/// </summary>
+public sealed class ApiStatusException : K8sCommException
+{
+    private const int MaxSnippet = 200;
+
+    public ApiStatusException(int code, string? statusReason, string message, string? path)
+        : base(ReasonFor(code), message, path, [code.ToString(), statusReason ?? "", message, path ?? ""])
+    {
+        Code = code;
+        StatusReason = statusReason;
+        Path = path;
+    }
+
+    public int Code { get; }
+    public string? StatusReason { get; }
+    /// <summary>The request path (no query string, which could carry a token in some setups).</summary>
+    public string? Path { get; }
+
+    public static FailureReason ReasonFor(int code) => code switch
+    {
+        401 => FailureReason.ApiUnauthorized,
+        403 => FailureReason.ApiForbidden,
+        404 => FailureReason.ApiNotFound,
+        _ => FailureReason.ApiError,
+    };
+
+    /// <summary>Builds the exception from a response body: a Kubernetes <c>Status</c> when it is one,
+    /// else the HTTP code with the start of the body.</summary>
+    public static ApiStatusException FromResponse(int code, string? reasonPhrase, string body, string? path)
+    {
+        if (TryReadStatus(body, out var statusCode, out var reason, out var message))
+            return new ApiStatusException(statusCode ?? code, reason, message ?? $"HTTP {code}", path);
+
+        var snippet = body.Length > MaxSnippet ? body[..MaxSnippet] + "..." : body;
+        snippet = new string(snippet.Select(c => char.IsControl(c) ? ' ' : c).ToArray()).Trim();
+        var text = $"HTTP {code}{(string.IsNullOrEmpty(reasonPhrase) ? "" : " " + reasonPhrase)}"
+                   + (snippet.Length > 0 ? $": {snippet}" : "");
+        return new ApiStatusException(code, reasonPhrase?.Replace(" ", ""), text, path);
+    }
+
+    private static bool TryReadStatus(string body, out int? code, out string? reason, out string? message)
+    {
+        code = null;
+        reason = message = null;
+        try
+        {
+            using var document = JsonDocument.Parse(body);
+            var root = document.RootElement;
+            if (root.ValueKind != JsonValueKind.Object
+                || !root.TryGetProperty("kind", out var kind) || kind.GetString() != "Status")
+                return false;
+            if (root.TryGetProperty("code", out var c) && c.TryGetInt32(out var parsed))
+                code = parsed;
+            reason = root.TryGetProperty("reason", out var r) ? r.GetString() : null;
+            message = root.TryGetProperty("message", out var m) ? m.GetString() : null;
+            return true;
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
+    }
+}

@@ -1,0 +1,257 @@
+using System.Security.Cryptography.X509Certificates;
+
+namespace K8sComm.Core.Discovery;
+
+/// <summary>One context of <see cref="EndpointResolver.ResolveAll"/>: its endpoint, or why it could not be resolved.</summary>
+public sealed record ContextResolution(string Context, ResolvedEndpoint? Endpoint, K8sCommException? Error);
+
+/// <summary>
+/// Turns a kubeconfig context into a <see cref="ResolvedEndpoint"/>: server, TLS settings, certificate
+/// authority facts, authentication methods, credentials and findings.
+/// </summary>
+public sealed class EndpointResolver(TimeProvider? clock = null)
+{
+    private readonly TimeProvider _clock = clock ?? TimeProvider.System;
+
+    /// <summary>Resolves <paramref name="contextName"/>, or the current context when null.</summary>
+    public ResolvedEndpoint Resolve(Kubeconfig config, string? contextName = null) =>
+        new Session(config, _clock.GetUtcNow()).Resolve(contextName ?? CurrentContext(config));
+
+    /// <summary>Resolves every context, ordered by name as <c>kubectl config get-contexts</c> lists them.
+    /// A context that fails carries its error instead of stopping the others.</summary>
+    public IReadOnlyList<ContextResolution> ResolveAll(Kubeconfig config, CancellationToken cancellationToken = default)
+    {
+        var session = new Session(config, _clock.GetUtcNow());
+        var results = new List<ContextResolution>(config.Contexts.Count);
+        foreach (var name in config.ContextNames)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            try
+            {
+                results.Add(new(name, session.Resolve(name), null));
+            }
+            catch (K8sCommException e)
+            {
+                results.Add(new(name, null, e));
+            }
+        }
+
+        return results;
+    }
+
+    private static string CurrentContext(Kubeconfig config) =>
+        config.CurrentContext ?? throw new K8sCommException(
+            FailureReason.NoCurrentContext,
+            "The kubeconfig sets no current-context; name a context. Available: " + Available(config),
+            null,
+            [Available(config)]);
+
+    private static string Available(Kubeconfig config) =>
+        config.Contexts.Count == 0 ? "(none)" : string.Join(", ", config.ContextNames);
+
+    /// <summary>One resolution pass; caches parsed clusters and users so 500 contexts sharing them parse each once.</summary>
+    private sealed class Session(Kubeconfig config, DateTimeOffset now)
+    {
+        private readonly Dictionary<string, ClusterMaterial> _clusters = new(StringComparer.Ordinal);
+        private readonly Dictionary<string, UserMaterial> _users = new(StringComparer.Ordinal);
+
+        public ResolvedEndpoint Resolve(string contextName)
+        {
+            if (!config.Contexts.TryGetValue(contextName, out var context))
+            {
+                throw new K8sCommException(
+                    FailureReason.ContextNotFound,
+                    $"Context '{contextName}' is not defined. Available: {Available(config)}",
+                    contextName,
+                    [contextName, Available(config)]);
+            }
+
+            if (!config.Clusters.TryGetValue(context.Cluster, out var cluster))
+            {
+                throw new K8sCommException(
+                    FailureReason.ClusterNotFound,
+                    $"Context '{contextName}' names cluster '{context.Cluster}', which is not defined.",
+                    contextName,
+                    [contextName, context.Cluster]);
+            }
+
+            var clusterMaterial = Cached(_clusters, cluster.Name, () => ClusterMaterial.Read(cluster));
+            var userMaterial = config.Users.TryGetValue(context.User, out var user)
+                ? Cached(_users, user.Name, () => UserMaterial.Read(user))
+                : UserMaterial.None;
+            var missingUser = user is null && context.User.Length > 0 ? context.User : null;
+            var server = ServerUri(cluster, clusterMaterial.Bytes is not null || userMaterial.Certificate is not null);
+
+            return new ResolvedEndpoint
+            {
+                Context = context.Name,
+                Cluster = cluster.Name,
+                User = context.User,
+                Namespace = context.Namespace.Length > 0 ? context.Namespace : "default",
+                Server = server,
+                Source = EndpointSource.Kubeconfig,
+                SourceFile = cluster.SourceFile,
+                TlsServerName = cluster.TlsServerName,
+                ProxyUrl = ProxyUri(cluster),
+                CertificateAuthority = clusterMaterial.Info,
+                InsecureSkipTlsVerify = cluster.InsecureSkipTlsVerify,
+                Authentication = userMaterial.Methods,
+                Findings = EndpointFindings.Evaluate(server, cluster.InsecureSkipTlsVerify,
+                    clusterMaterial.Bytes is not null, userMaterial.Methods, now, missingUser),
+                Credentials = new EndpointCredentials
+                {
+                    CertificateAuthorityData = clusterMaterial.Bytes,
+                    BearerToken = userMaterial.User?.Token,
+                    BearerTokenFile = userMaterial.User?.Token is null ? userMaterial.User?.TokenFile : null,
+                    ClientCertificate = userMaterial.Certificate,
+                    BasicUserName = userMaterial.User?.Username,
+                    BasicPassword = userMaterial.User?.Password,
+                },
+            };
+        }
+
+        private static T Cached<T>(Dictionary<string, T> cache, string key, Func<T> read)
+        {
+            if (!cache.TryGetValue(key, out var value))
+            {
+                cache[key] = value = read();
+            }
+
+            return value;
+        }
+
+        /// <summary>The server as written; without a scheme, client-go assumes https when any TLS setting is present.</summary>
+        private static Uri ServerUri(KubeconfigCluster cluster, bool hasTlsMaterial)
+        {
+            var text = cluster.Server.Trim();
+            if (text.Length > 0 && !text.Contains("://", StringComparison.Ordinal))
+            {
+                text = (hasTlsMaterial || cluster.InsecureSkipTlsVerify ? "https://" : "http://") + text;
+            }
+
+            if (Uri.TryCreate(text, UriKind.Absolute, out var uri) && uri.Scheme is "https" or "http" && uri.Host.Length > 0)
+            {
+                return uri;
+            }
+
+            var problem = cluster.Server.Length == 0 ? "sets no server" : "has a server that is not an http(s) URL";
+            throw new K8sCommException(
+                FailureReason.ServerInvalid,
+                $"Cluster '{cluster.Name}' in '{cluster.SourceFile}' {problem}.",
+                cluster.Name,
+                [cluster.Name, cluster.SourceFile, problem]);
+        }
+
+        private static Uri? ProxyUri(KubeconfigCluster cluster)
+        {
+            if (cluster.ProxyUrl is null)
+            {
+                return null;
+            }
+
+            return Uri.TryCreate(cluster.ProxyUrl, UriKind.Absolute, out var uri)
+                ? uri
+                : throw new K8sCommException(
+                    FailureReason.ServerInvalid,
+                    $"Cluster '{cluster.Name}' in '{cluster.SourceFile}' has a proxy-url that is not a URL.",
+                    cluster.Name,
+                    [cluster.Name, cluster.SourceFile, "has a proxy-url that is not a URL"]);
+        }
+    }
+
+    /// <summary>A cluster's CA: its bytes for the probe and its facts for the user. Data wins over file, as in client-go.</summary>
+    private sealed record ClusterMaterial(byte[]? Bytes, CertificateAuthorityInfo Info)
+    {
+        public static ClusterMaterial Read(KubeconfigCluster cluster)
+        {
+            var (bytes, source, field) = cluster switch
+            {
+                { CertificateAuthorityData: { } data } => (
+                    CertificateMaterial.DecodeData(data, Field(cluster, "certificate-authority-data")),
+                    "certificate-authority-data",
+                    Field(cluster, "certificate-authority-data")),
+                { CertificateAuthority: { } path } => (
+                    CertificateMaterial.ReadFile(path, Field(cluster, "certificate-authority")),
+                    path,
+                    Field(cluster, "certificate-authority")),
+                _ => (null, "none", ""),
+            };
+            if (bytes is null)
+            {
+                return new(null, new CertificateAuthorityInfo(source, null));
+            }
+
+            var bundle = CertificateMaterial.ParseBundle(bytes, field);
+            var facts = CertificateMaterial.Facts(bundle[0]);
+            foreach (var certificate in bundle) certificate.Dispose();
+            return new(bytes, new CertificateAuthorityInfo(source, facts));
+        }
+
+        private static string Field(KubeconfigCluster cluster, string key) => $"clusters[{cluster.Name}].{key}";
+    }
+
+    /// <summary>A user's authentication methods (safe to show) and the client certificate they need.</summary>
+    private sealed class UserMaterial
+    {
+        public static readonly UserMaterial None = new(null, [], null);
+
+        private UserMaterial(KubeconfigUser? user, IReadOnlyList<AuthenticationMethod> methods, X509Certificate2? certificate)
+        {
+            User = user;
+            Methods = methods;
+            Certificate = certificate;
+        }
+
+        public KubeconfigUser? User { get; }
+        public IReadOnlyList<AuthenticationMethod> Methods { get; }
+        public X509Certificate2? Certificate { get; }
+
+        public static UserMaterial Read(KubeconfigUser user)
+        {
+            var methods = new List<AuthenticationMethod>();
+            var certificate = ReadClientCertificate(user);
+            if (certificate is not null)
+            {
+                methods.Add(new(AuthenticationKind.ClientCertificate,
+                    user.ClientCertificateData is not null ? "client-certificate-data" : user.ClientCertificate,
+                    certificate.Subject,
+                    new DateTimeOffset(certificate.NotAfter.ToUniversalTime(), TimeSpan.Zero)));
+            }
+
+            if (user.Token is not null) methods.Add(new(AuthenticationKind.Token));
+            else if (user.TokenFile is not null) methods.Add(new(AuthenticationKind.TokenFile, user.TokenFile));
+            if (user.Exec is { } exec) methods.Add(new(AuthenticationKind.Exec, string.Join(' ', [exec.Command, .. exec.Args])));
+            if (user.AuthProvider is { } provider) methods.Add(new(AuthenticationKind.AuthProvider, provider));
+            if (user.Username is not null || user.Password is not null) methods.Add(new(AuthenticationKind.Basic, user.Username));
+            return new(user, methods, certificate);
+        }
+
+        private static X509Certificate2? ReadClientCertificate(KubeconfigUser user)
+        {
+            string Field(string key) => $"users[{user.Name}].{key}";
+            var (certificate, certificateField) = user switch
+            {
+                { ClientCertificateData: { } data } => (CertificateMaterial.DecodeData(data, Field("client-certificate-data")), Field("client-certificate-data")),
+                { ClientCertificate: { } path } => (CertificateMaterial.ReadFile(path, Field("client-certificate")), Field("client-certificate")),
+                _ => (null, ""),
+            };
+            var (key, keyField) = user switch
+            {
+                { ClientKeyData: { } data } => (CertificateMaterial.DecodeData(data, Field("client-key-data")), Field("client-key-data")),
+                { ClientKey: { } path } => (CertificateMaterial.ReadFile(path, Field("client-key")), Field("client-key")),
+                _ => (null, Field("client-key-data")),
+            };
+            if (certificate is null)
+            {
+                return null;
+            }
+
+            if (key is null)
+            {
+                throw CertificateMaterial.Invalid(keyField, "is missing: a client certificate needs its private key");
+            }
+
+            return CertificateMaterial.ParseClientCertificate(certificate, certificateField, key, keyField);
+        }
+    }
+}

@@ -1,0 +1,79 @@
+namespace K8sComm.Core.Discovery;
+
+/// <summary>The stable ids of endpoint findings; the PowerShell layer localizes messages by id.</summary>
+public static class FindingIds
+{
+    public const string InsecureSkipTlsVerify = nameof(InsecureSkipTlsVerify);
+    public const string PlainHttp = nameof(PlainHttp);
+    public const string TokenOverPlainHttp = nameof(TokenOverPlainHttp);
+    public const string BasicAuth = nameof(BasicAuth);
+    public const string ClientCertificateExpiring = nameof(ClientCertificateExpiring);
+    public const string ClientCertificateExpired = nameof(ClientCertificateExpired);
+    public const string CertificateAuthorityMissing = nameof(CertificateAuthorityMissing);
+    public const string UserNotFound = nameof(UserNotFound);
+}
+
+/// <summary>Judges an endpoint's settings: the weaknesses a user should know about, worst first.</summary>
+internal static class EndpointFindings
+{
+    public static readonly TimeSpan ExpiryWarning = TimeSpan.FromDays(30);
+
+    public static IReadOnlyList<Finding> Evaluate(
+        Uri server, bool insecureSkipTlsVerify, bool hasCertificateAuthority,
+        IReadOnlyList<AuthenticationMethod> authentication, DateTimeOffset now, string? missingUser = null)
+    {
+        var findings = new List<Finding>();
+        if (missingUser is not null)
+        {
+            findings.Add(new(FindingIds.UserNotFound, FindingSeverity.Low,
+                $"The context names user '{missingUser}', which no kubeconfig defines: requests will carry no credentials."));
+        }
+
+        var plainHttp = server.Scheme == Uri.UriSchemeHttp;
+        if (insecureSkipTlsVerify)
+        {
+            findings.Add(new(FindingIds.InsecureSkipTlsVerify, FindingSeverity.High,
+                "insecure-skip-tls-verify is set: the API server's certificate is not checked, so anyone in the path can impersonate it."));
+        }
+
+        if (plainHttp)
+        {
+            findings.Add(new(FindingIds.PlainHttp, FindingSeverity.High,
+                "The server URL uses http://: requests and responses travel unencrypted and unauthenticated."));
+            if (authentication.Any(a => a.Kind is AuthenticationKind.Token or AuthenticationKind.TokenFile
+                    or AuthenticationKind.Basic or AuthenticationKind.Exec or AuthenticationKind.AuthProvider))
+            {
+                findings.Add(new(FindingIds.TokenOverPlainHttp, FindingSeverity.High,
+                    "Credentials would be sent over plain http://, readable by anyone on the network."));
+            }
+        }
+        else if (!insecureSkipTlsVerify && !hasCertificateAuthority)
+        {
+            findings.Add(new(FindingIds.CertificateAuthorityMissing, FindingSeverity.Medium,
+                "No certificate authority is configured: the system trust store will be used to verify the API server."));
+        }
+
+        if (authentication.Any(a => a.Kind == AuthenticationKind.Basic))
+        {
+            findings.Add(new(FindingIds.BasicAuth, FindingSeverity.Medium,
+                "Basic authentication (username and password) is configured; Kubernetes removed support for it and it exposes a reusable password."));
+        }
+
+        foreach (var certificate in authentication.Where(a => a is { Kind: AuthenticationKind.ClientCertificate, NotAfter: not null }))
+        {
+            var notAfter = certificate.NotAfter!.Value;
+            if (notAfter <= now)
+            {
+                findings.Add(new(FindingIds.ClientCertificateExpired, FindingSeverity.High,
+                    $"The client certificate expired on {notAfter:yyyy-MM-dd}."));
+            }
+            else if (notAfter - now <= ExpiryWarning)
+            {
+                findings.Add(new(FindingIds.ClientCertificateExpiring, FindingSeverity.Medium,
+                    $"The client certificate expires on {notAfter:yyyy-MM-dd}, within {ExpiryWarning.Days} days."));
+            }
+        }
+
+        return findings.OrderByDescending(f => f.Severity).ToArray();
+    }
+}

@@ -1,0 +1,118 @@
+using System.Net;
+using System.Net.Sockets;
+
+namespace K8sComm.Core.Discovery;
+
+/// <summary>
+/// The endpoint a pod uses, as client-go's InClusterConfig builds it: https://HOST:PORT from
+/// KUBERNETES_SERVICE_HOST/PORT (IPv6 bracketed), the service account's ca.crt, and its token file,
+/// read at request time because the kubelet rotates it. The environment is passed in so tests can drive it.
+/// </summary>
+public static class InClusterResolver
+{
+    public const string DefaultServiceAccountPath = "/var/run/secrets/kubernetes.io/serviceaccount";
+    public const string HostVariable = "KUBERNETES_SERVICE_HOST";
+    public const string PortVariable = "KUBERNETES_SERVICE_PORT";
+
+    /// <summary>Takes precedence over the namespace file, as in client-go.</summary>
+    public const string PodNamespaceVariable = "POD_NAMESPACE";
+
+    /// <summary>True when the environment looks like a pod's (both variables set); reads no files.</summary>
+    public static bool IsAvailable(IReadOnlyDictionary<string, string?> environment) =>
+        !string.IsNullOrEmpty(Get(environment, HostVariable)) && !string.IsNullOrEmpty(Get(environment, PortVariable));
+
+    /// <summary>This process's environment, as a dictionary for <see cref="Resolve"/>.</summary>
+    public static IReadOnlyDictionary<string, string?> ProcessEnvironment() =>
+        new[] { HostVariable, PortVariable, PodNamespaceVariable }
+            .ToDictionary(name => name, Environment.GetEnvironmentVariable, StringComparer.Ordinal);
+
+    public static ResolvedEndpoint Resolve(
+        IReadOnlyDictionary<string, string?> environment,
+        string? serviceAccountPath = null,
+        TimeProvider? clock = null)
+    {
+        if (!IsAvailable(environment))
+        {
+            throw new K8sCommException(
+                FailureReason.InClusterEnvironmentMissing,
+                $"Not running in a pod: {HostVariable} and {PortVariable} must both be set.",
+                null,
+                [HostVariable, PortVariable]);
+        }
+
+        var directory = Path.GetFullPath(serviceAccountPath ?? DefaultServiceAccountPath);
+        var tokenFile = Path.Combine(directory, "token");
+        if (!File.Exists(tokenFile))
+        {
+            throw new K8sCommException(
+                FailureReason.ServiceAccountNotFound,
+                $"No service-account token at '{tokenFile}'.",
+                tokenFile,
+                [tokenFile]);
+        }
+
+        var server = ServerUri(Get(environment, HostVariable)!.Trim(), Get(environment, PortVariable)!.Trim());
+        var (caBytes, caInfo) = ReadCertificateAuthority(Path.Combine(directory, "ca.crt"));
+        var authentication = new[] { new AuthenticationMethod(AuthenticationKind.TokenFile, tokenFile) };
+        return new ResolvedEndpoint
+        {
+            Context = null,
+            Cluster = null,
+            User = null,
+            Namespace = Namespace(environment, directory),
+            Server = server,
+            Source = EndpointSource.InCluster,
+            SourceFile = directory,
+            CertificateAuthority = caInfo,
+            Authentication = authentication,
+            Findings = EndpointFindings.Evaluate(server, false, caBytes is not null, authentication,
+                (clock ?? TimeProvider.System).GetUtcNow()),
+            Credentials = new EndpointCredentials { CertificateAuthorityData = caBytes, BearerTokenFile = tokenFile },
+        };
+    }
+
+    /// <summary>net.JoinHostPort: brackets an IPv6 literal.</summary>
+    private static Uri ServerUri(string host, string port)
+    {
+        var hostPart = IPAddress.TryParse(host, out var ip) && ip.AddressFamily == AddressFamily.InterNetworkV6
+            ? $"[{host}]"
+            : host;
+        return Uri.TryCreate($"https://{hostPart}:{port}", UriKind.Absolute, out var uri)
+            ? uri
+            : throw new K8sCommException(
+                FailureReason.InClusterEnvironmentMissing,
+                $"{HostVariable} and {PortVariable} do not form a valid address.",
+                null,
+                [HostVariable, PortVariable]);
+    }
+
+    /// <summary>client-go goes on without a CA when ca.crt is missing; so do we, and the finding says so.</summary>
+    private static (byte[]? Bytes, CertificateAuthorityInfo Info) ReadCertificateAuthority(string path)
+    {
+        if (!File.Exists(path))
+        {
+            return (null, new CertificateAuthorityInfo("none", null));
+        }
+
+        var bytes = CertificateMaterial.ReadFile(path, path);
+        var bundle = CertificateMaterial.ParseBundle(bytes, path);
+        var facts = CertificateMaterial.Facts(bundle[0]);
+        foreach (var certificate in bundle) certificate.Dispose();
+        return (bytes, new CertificateAuthorityInfo(path, facts));
+    }
+
+    private static string Namespace(IReadOnlyDictionary<string, string?> environment, string directory)
+    {
+        if (Get(environment, PodNamespaceVariable) is { Length: > 0 } fromEnvironment)
+        {
+            return fromEnvironment;
+        }
+
+        var file = Path.Combine(directory, "namespace");
+        var fromFile = File.Exists(file) ? File.ReadAllText(file).Trim() : "";
+        return fromFile.Length > 0 ? fromFile : "default";
+    }
+
+    private static string? Get(IReadOnlyDictionary<string, string?> environment, string name) =>
+        environment.TryGetValue(name, out var value) ? value : null;
+}

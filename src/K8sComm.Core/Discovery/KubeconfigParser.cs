@@ -1,0 +1,260 @@
+using YamlDotNet.Core;
+using YamlDotNet.RepresentationModel;
+
+namespace K8sComm.Core.Discovery;
+
+/// <summary>The entries of one kubeconfig file, in file order, file references already made absolute.</summary>
+internal sealed record KubeconfigFile(
+    string Path,
+    string? CurrentContext,
+    IReadOnlyList<KubeconfigCluster> Clusters,
+    IReadOnlyList<KubeconfigUser> Users,
+    IReadOnlyList<KubeconfigContext> Contexts);
+
+/// <summary>
+/// Reads one kubeconfig file the way kubectl does: unknown fields are ignored, YAML 1.1 booleans are
+/// accepted, a name listed twice in one file is an error, and relative file references are resolved
+/// against the file's directory. Every structural error names the file and line.
+/// We walk the YAML node tree ourselves (not a reflection deserializer) to keep line numbers and to
+/// compare names case-sensitively.
+/// </summary>
+internal static class KubeconfigParser
+{
+    public static KubeconfigFile Parse(string path, string text)
+    {
+        var root = LoadRoot(path, text);
+        var directory = System.IO.Path.GetDirectoryName(path) ?? "";
+        var reader = new NodeReader(path);
+        if (root is null)
+        {
+            return new KubeconfigFile(path, null, [], [], []);
+        }
+
+        var top = reader.Mapping(root, "the document");
+        return new KubeconfigFile(
+            path,
+            NullIfEmpty(reader.String(top, "current-context")),
+            reader.NamedList(top, "clusters", "cluster", (name, body) => ReadCluster(reader, name, body, path, directory)),
+            reader.NamedList(top, "users", "user", (name, body) => ReadUser(reader, name, body, path, directory)),
+            reader.NamedList(top, "contexts", "context", (name, body) => ReadContext(reader, name, body, path)));
+    }
+
+    private static YamlNode? LoadRoot(string path, string text)
+    {
+        var stream = new YamlStream();
+        try
+        {
+            stream.Load(new StringReader(text));
+        }
+        catch (YamlException e)
+        {
+            // Scanner and parser messages describe grammar, not content, so they are safe to repeat.
+            throw Malformed(path, ErrorLine(e, text), SafeYamlProblem(e));
+        }
+
+        if (stream.Documents.Count == 0)
+        {
+            return null;
+        }
+
+        var root = stream.Documents[0].RootNode;
+        return NodeReader.IsNull(root) ? null : root;
+    }
+
+    /// <summary>YamlDotNet reports a tab indent at the enclosing mapping's line; point at the tab's own line instead.</summary>
+    private static int ErrorLine(YamlException e, string text)
+    {
+        var line = (int)e.End.Line;
+        if (!e.Message.Contains("tab", StringComparison.OrdinalIgnoreCase))
+        {
+            return line;
+        }
+
+        var lines = text.Split('\n');
+        for (var i = Math.Max(line - 1, 0); i < lines.Length; i++)
+        {
+            var indent = lines[i].AsSpan()[..(lines[i].Length - lines[i].TrimStart().Length)];
+            if (indent.Contains('\t'))
+            {
+                return i + 1;
+            }
+        }
+
+        return line;
+    }
+
+    private static string SafeYamlProblem(YamlException e)
+    {
+        var message = e.Message;
+        var cut = message.IndexOf("): ", StringComparison.Ordinal);
+        var problem = cut >= 0 ? message[(cut + 3)..] : message;
+        return e is SyntaxErrorException or SemanticErrorException ? problem : "invalid YAML";
+    }
+
+    internal static K8sCommException Malformed(string path, int line, string problem) =>
+        new(FailureReason.KubeconfigMalformed,
+            $"Kubeconfig '{path}' is malformed at line {line}: {problem}",
+            path,
+            [path, line.ToString(System.Globalization.CultureInfo.InvariantCulture), problem]);
+
+    private static KubeconfigCluster ReadCluster(NodeReader r, string name, YamlMappingNode? body, string file, string dir) =>
+        new(name,
+            Server: r.String(body, "server") ?? "",
+            CertificateAuthority: Absolute(r.String(body, "certificate-authority"), dir),
+            CertificateAuthorityData: NullIfEmpty(r.String(body, "certificate-authority-data")),
+            InsecureSkipTlsVerify: r.Boolean(body, "insecure-skip-tls-verify"),
+            TlsServerName: NullIfEmpty(r.String(body, "tls-server-name")),
+            ProxyUrl: NullIfEmpty(r.String(body, "proxy-url")),
+            SourceFile: file);
+
+    private static KubeconfigContext ReadContext(NodeReader r, string name, YamlMappingNode? body, string file) =>
+        new(name,
+            Cluster: r.String(body, "cluster") ?? "",
+            User: r.String(body, "user") ?? "",
+            Namespace: r.String(body, "namespace") ?? "",
+            SourceFile: file);
+
+    private static KubeconfigUser ReadUser(NodeReader r, string name, YamlMappingNode? body, string file, string dir)
+    {
+        var provider = r.OptionalMapping(body, "auth-provider");
+        return new KubeconfigUser
+        {
+            Name = name,
+            SourceFile = file,
+            ClientCertificate = Absolute(r.String(body, "client-certificate"), dir),
+            ClientCertificateData = NullIfEmpty(r.String(body, "client-certificate-data")),
+            ClientKey = Absolute(r.String(body, "client-key"), dir),
+            ClientKeyData = NullIfEmpty(r.String(body, "client-key-data")),
+            Token = NullIfEmpty(r.String(body, "token")),
+            TokenFile = Absolute(r.String(body, "tokenFile"), dir),
+            Username = NullIfEmpty(r.String(body, "username")),
+            Password = NullIfEmpty(r.String(body, "password")),
+            AuthProvider = provider is null ? null : r.String(provider, "name") ?? "",
+            Exec = ReadExec(r, r.OptionalMapping(body, "exec"), dir),
+        };
+    }
+
+    private static KubeconfigExec? ReadExec(NodeReader r, YamlMappingNode? exec, string dir)
+    {
+        if (exec is null)
+        {
+            return null;
+        }
+
+        var command = r.String(exec, "command") ?? "";
+        // kubectl resolves the command against the file only when it is a path, not a PATH lookup.
+        if (command.Contains(System.IO.Path.DirectorySeparatorChar))
+        {
+            command = Absolute(command, dir)!;
+        }
+
+        var envNames = r.Sequence(exec, "env")
+            .Select(item => r.String(r.Mapping(item, "an exec env entry"), "name") ?? "")
+            .ToArray();
+        return new KubeconfigExec(command, r.StringList(exec, "args"), envNames, NullIfEmpty(r.String(exec, "apiVersion")));
+    }
+
+    private static string? Absolute(string? reference, string directory) =>
+        string.IsNullOrEmpty(reference) ? null
+        : System.IO.Path.IsPathRooted(reference) ? reference
+        : System.IO.Path.Combine(directory, reference);
+
+    private static string? NullIfEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
+
+    /// <summary>
+    /// Typed access to YAML nodes with kubectl's strictness: it resolves plain scalars by YAML 1.1 rules
+    /// before decoding, so an unquoted <c>yes</c> or <c>10</c> is not a string and a quoted "true" is
+    /// not a boolean. Any shape error becomes KubeconfigMalformed with its line.
+    /// </summary>
+    private sealed class NodeReader(string path)
+    {
+        public static bool IsNull(YamlNode node) => node is YamlScalarNode s && Yaml11.Resolve(s) == Yaml11.Kind.Null;
+
+        public YamlMappingNode Mapping(YamlNode node, string what) =>
+            node as YamlMappingNode ?? throw Malformed(path, Line(node), $"{what} must be a mapping");
+
+        public YamlMappingNode? OptionalMapping(YamlMappingNode? parent, string key)
+        {
+            var node = Child(parent, key);
+            return node is null ? null : Mapping(node, $"'{key}'");
+        }
+
+        public IEnumerable<YamlNode> Sequence(YamlMappingNode? parent, string key)
+        {
+            var node = Child(parent, key);
+            return node switch
+            {
+                null => [],
+                YamlSequenceNode sequence => sequence.Children,
+                _ => throw Malformed(path, Line(node), $"'{key}' must be a list"),
+            };
+        }
+
+        public string? String(YamlMappingNode? parent, string key)
+        {
+            var node = Child(parent, key);
+            return node is null ? null : StringValue(node, key);
+        }
+
+        public IReadOnlyList<string> StringList(YamlMappingNode? parent, string key) =>
+            Sequence(parent, key).Select(item => StringValue(item, key)).ToArray();
+
+        public bool Boolean(YamlMappingNode? parent, string key)
+        {
+            var node = Child(parent, key);
+            return node switch
+            {
+                null => false,
+                YamlScalarNode scalar when Yaml11.Resolve(scalar) == Yaml11.Kind.Boolean => Yaml11.IsTrue(scalar.Value!),
+                _ => throw Malformed(path, Line(node), $"'{key}' must be true or false (unquoted)"),
+            };
+        }
+
+        /// <summary>Reads a list of <c>{name: ..., KEY: {...}}</c> entries, rejecting a name listed twice as kubectl does.</summary>
+        public IReadOnlyList<T> NamedList<T>(YamlMappingNode top, string listKey, string bodyKey, Func<string, YamlMappingNode?, T> read)
+        {
+            var seen = new HashSet<string>(StringComparer.Ordinal);
+            var result = new List<T>();
+            foreach (var item in Sequence(top, listKey))
+            {
+                var entry = Mapping(item, $"an entry of '{listKey}'");
+                var name = String(entry, "name") ?? "";
+                if (!seen.Add(name))
+                {
+                    throw Malformed(path, Line(item), $"'{listKey}' lists the name '{name}' twice");
+                }
+
+                result.Add(read(name, OptionalMapping(entry, bodyKey)));
+            }
+
+            return result;
+        }
+
+        private string StringValue(YamlNode node, string key) => node switch
+        {
+            YamlScalarNode scalar when Yaml11.Resolve(scalar) == Yaml11.Kind.String => scalar.Value ?? "",
+            YamlScalarNode => throw Malformed(path, Line(node), $"'{key}' must be a string: quote the value"),
+            _ => throw Malformed(path, Line(node), $"'{key}' must be a single value"),
+        };
+
+        private static YamlNode? Child(YamlMappingNode? parent, string key)
+        {
+            if (parent is null)
+            {
+                return null;
+            }
+
+            foreach (var (k, v) in parent.Children)
+            {
+                if (k is YamlScalarNode { Value: var name } && string.Equals(name, key, StringComparison.Ordinal))
+                {
+                    return IsNull(v) ? null : v;
+                }
+            }
+
+            return null;
+        }
+
+        private static int Line(YamlNode node) => (int)node.Start.Line;
+    }
+}

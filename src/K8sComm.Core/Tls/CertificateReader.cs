@@ -1,0 +1,210 @@
+using System.Net;
+using System.Security.Cryptography;
+using X500DistinguishedName = System.Security.Cryptography.X509Certificates.X500DistinguishedName;
+using System.Text;
+using System.Text.RegularExpressions;
+using Org.BouncyCastle.Asn1;
+using Org.BouncyCastle.Asn1.EdEC;
+using Org.BouncyCastle.Asn1.Pkcs;
+using Org.BouncyCastle.Asn1.X509;
+using Org.BouncyCastle.Asn1.X9;
+using Org.BouncyCastle.Crypto.Parameters;
+using Org.BouncyCastle.X509;
+using DotNetCertificate = System.Security.Cryptography.X509Certificates.X509Certificate;
+
+namespace K8sComm.Core.Tls;
+
+/// <summary>
+/// Turns certificate bytes (a PEM bundle or one DER certificate) into BouncyCastle certificates,
+/// and a certificate into the <see cref="CertificateFacts"/> a user reads.
+/// </summary>
+/// <remarks>
+/// Conventions, shared with the kubeconfig side (Discovery) so one object never mixes styles: names
+/// are written most specific first as .NET prints them (<c>CN=kube-apiserver, O=acme</c>); the
+/// SHA-256 fingerprint is 64 uppercase hex digits without separators (what
+/// <c>X509Certificate2.GetCertHashString(SHA256)</c> gives); signature algorithms use the
+/// <c>SHA256withRSA</c> style.
+/// </remarks>
+public static partial class CertificateReader
+{
+    [GeneratedRegex(@"-----BEGIN (?:X509 |TRUSTED )?CERTIFICATE-----(?<body>[A-Za-z0-9+/=\s]*?)-----END (?:X509 |TRUSTED )?CERTIFICATE-----")]
+    private static partial Regex PemCertificateBlock();
+
+    /// <summary>
+    /// Reads every certificate of a PEM bundle (other PEM blocks and text between blocks are
+    /// ignored), or the single certificate of DER bytes.
+    /// </summary>
+    /// <param name="source">Names the data in an error ("certificate-authority-data", a path); never the data itself.</param>
+    /// <exception cref="K8sCommException">With <see cref="FailureReason.CertificateDataInvalid"/>.</exception>
+    public static IReadOnlyList<X509Certificate> ReadBundle(ReadOnlySpan<byte> data, string source = "certificate data")
+    {
+        if (data.IsEmpty)
+            throw Invalid(source, "it is empty");
+
+        return LooksLikePem(data) ? ReadPem(Encoding.ASCII.GetString(data), source) : [ReadDer(data.ToArray(), source)];
+    }
+
+    /// <summary>The same certificate as a BouncyCastle object (for chain validation and facts).</summary>
+    public static X509Certificate FromDotNet(DotNetCertificate certificate) =>
+        new X509CertificateParser().ReadCertificate(certificate.GetRawCertData());
+
+    public static CertificateFacts Describe(DotNetCertificate certificate) => Describe(FromDotNet(certificate));
+
+    public static CertificateFacts Describe(X509Certificate certificate)
+    {
+        var (dnsNames, ipAddresses) = SubjectAlternativeNames(certificate);
+        var (keyAlgorithm, keySize) = PublicKey(certificate);
+        return new CertificateFacts(
+            Subject: FormatName(certificate.SubjectDN),
+            Issuer: FormatName(certificate.IssuerDN),
+            NotBefore: new DateTimeOffset(certificate.NotBefore.ToUniversalTime(), TimeSpan.Zero),
+            NotAfter: new DateTimeOffset(certificate.NotAfter.ToUniversalTime(), TimeSpan.Zero),
+            Sha256Fingerprint: Fingerprint(certificate),
+            DnsNames: dnsNames,
+            IpAddresses: ipAddresses,
+            PublicKeyAlgorithm: keyAlgorithm,
+            PublicKeySize: keySize,
+            SignatureAlgorithm: SignatureAlgorithm(certificate),
+            IsCertificateAuthority: certificate.GetBasicConstraints() >= 0,
+            IsSelfSigned: IsSelfSigned(certificate));
+    }
+
+    /// <summary>SHA-256 of the DER encoding as 64 uppercase hex digits.</summary>
+    public static string Fingerprint(X509Certificate certificate) =>
+        Convert.ToHexString(SHA256.HashData(certificate.GetEncoded()));
+
+    /// <summary>A distinguished name as .NET prints it: most specific first, joined by ", ".</summary>
+    public static string FormatName(X509Name name) => new X500DistinguishedName(name.GetEncoded()).Name;
+
+    /// <summary>Issued by itself: same subject and issuer, and its own key verifies its signature.</summary>
+    public static bool IsSelfSigned(X509Certificate certificate) =>
+        certificate.SubjectDN.Equivalent(certificate.IssuerDN) && IsSignedBy(certificate, certificate);
+
+    /// <summary>Whether <paramref name="issuer"/>'s key verifies <paramref name="certificate"/>'s signature.</summary>
+    public static bool IsSignedBy(X509Certificate certificate, X509Certificate issuer)
+    {
+        try
+        {
+            return certificate.IsSignatureValid(issuer.GetPublicKey());
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // An unsupported or broken key is simply "not signed by it".
+            return false;
+        }
+    }
+
+    /// <summary>The signature algorithm, <c>SHA256withRSA</c> style; the OID when it is unusual.</summary>
+    public static string SignatureAlgorithm(X509Certificate certificate)
+    {
+        var oid = certificate.CertificateStructure.SignatureAlgorithm.Algorithm;
+        return SignatureNames.TryGetValue(oid.Id, out var name) ? name : certificate.SigAlgName ?? oid.Id;
+    }
+
+    private static readonly Dictionary<string, string> SignatureNames = new()
+    {
+        [PkcsObjectIdentifiers.MD5WithRsaEncryption.Id] = "MD5withRSA",
+        [PkcsObjectIdentifiers.Sha1WithRsaEncryption.Id] = "SHA1withRSA",
+        [PkcsObjectIdentifiers.Sha256WithRsaEncryption.Id] = "SHA256withRSA",
+        [PkcsObjectIdentifiers.Sha384WithRsaEncryption.Id] = "SHA384withRSA",
+        [PkcsObjectIdentifiers.Sha512WithRsaEncryption.Id] = "SHA512withRSA",
+        [PkcsObjectIdentifiers.IdRsassaPss.Id] = "RSASSA-PSS",
+        [X9ObjectIdentifiers.ECDsaWithSha1.Id] = "SHA1withECDSA",
+        [X9ObjectIdentifiers.ECDsaWithSha256.Id] = "SHA256withECDSA",
+        [X9ObjectIdentifiers.ECDsaWithSha384.Id] = "SHA384withECDSA",
+        [X9ObjectIdentifiers.ECDsaWithSha512.Id] = "SHA512withECDSA",
+        [EdECObjectIdentifiers.id_Ed25519.Id] = "Ed25519",
+    };
+
+    private static (string Algorithm, int Size) PublicKey(X509Certificate certificate)
+    {
+        try
+        {
+            return certificate.GetPublicKey() switch
+            {
+                RsaKeyParameters rsa => ("RSA", rsa.Modulus.BitLength),
+                ECPublicKeyParameters ec => ("ECDSA", ec.Parameters.Curve.FieldSize),
+                Ed25519PublicKeyParameters => ("Ed25519", 256),
+                DsaPublicKeyParameters dsa => ("DSA", dsa.Parameters.P.BitLength),
+                _ => (KeyAlgorithmOid(certificate), 0),
+            };
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            return (KeyAlgorithmOid(certificate), 0);
+        }
+    }
+
+    private static string KeyAlgorithmOid(X509Certificate certificate) =>
+        certificate.SubjectPublicKeyInfo.Algorithm.Algorithm.Id;
+
+    private static (IReadOnlyList<string> Dns, IReadOnlyList<string> Ip) SubjectAlternativeNames(X509Certificate certificate)
+    {
+        var extension = certificate.GetExtensionValue(X509Extensions.SubjectAlternativeName);
+        if (extension is null)
+            return ([], []);
+
+        var dns = new List<string>();
+        var ip = new List<string>();
+        foreach (var name in GeneralNames.GetInstance(Asn1Object.FromByteArray(extension.GetOctets())).GetNames())
+        {
+            switch (name.TagNo)
+            {
+                case GeneralName.DnsName:
+                    dns.Add(DerIA5String.GetInstance(name.Name).GetString());
+                    break;
+                case GeneralName.IPAddress:
+                    var octets = Asn1OctetString.GetInstance(name.Name).GetOctets();
+                    // 4 or 16 octets is an address; 8 or 32 would be a name-constraint range, not a SAN.
+                    if (octets.Length is 4 or 16)
+                        ip.Add(new IPAddress(octets).ToString());
+                    break;
+            }
+        }
+        return (dns, ip);
+    }
+
+    private static bool LooksLikePem(ReadOnlySpan<byte> data) =>
+        data.IndexOf("-----BEGIN "u8) >= 0;
+
+    private static IReadOnlyList<X509Certificate> ReadPem(string text, string source)
+    {
+        var certificates = new List<X509Certificate>();
+        foreach (Match block in PemCertificateBlock().Matches(text))
+        {
+            byte[] der;
+            try
+            {
+                der = Convert.FromBase64String(block.Groups["body"].Value);
+            }
+            catch (FormatException)
+            {
+                throw Invalid(source, $"certificate {certificates.Count + 1} is not valid base64");
+            }
+            certificates.Add(ReadDer(der, source, certificates.Count + 1));
+        }
+        if (certificates.Count == 0)
+            throw Invalid(source, "it holds no PEM CERTIFICATE block");
+        return certificates;
+    }
+
+    private static X509Certificate ReadDer(byte[] der, string source, int position = 1)
+    {
+        try
+        {
+            // The parser also accepts PKCS#7 and returns null on some junk; both count as invalid here.
+            var certificate = new X509CertificateParser().ReadCertificate(der);
+            if (certificate is not null)
+                return certificate;
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            throw Invalid(source, $"certificate {position} is not a valid X.509 certificate", e);
+        }
+        throw Invalid(source, $"certificate {position} is not a valid X.509 certificate");
+    }
+
+    private static K8sCommException Invalid(string source, string why, Exception? inner = null) =>
+        new(FailureReason.CertificateDataInvalid, $"The certificate data in {source} can't be read: {why}.",
+            source, [source, why], inner);
+}

@@ -1,0 +1,195 @@
+using Org.BouncyCastle.Asn1.X509;
+using Org.BouncyCastle.Crypto.Parameters;
+using Org.BouncyCastle.Pkix;
+using Org.BouncyCastle.X509;
+
+namespace K8sComm.Core.Tls;
+
+/// <summary>Why a chain is not trusted.</summary>
+public enum ChainProblem
+{
+    None,
+    /// <summary>The server presented no certificate.</summary>
+    NoCertificate,
+    Expired,
+    NotYetValid,
+    /// <summary>No path leads from the certificate to a CA of the bundle.</summary>
+    UnknownAuthority,
+    /// <summary>A CA of the right name is there, but its key does not verify the signature.</summary>
+    BadSignature,
+    /// <summary>Signed with SHA-1 or MD5, which Go clients (kubectl, the API server) refuse.</summary>
+    InsecureSignature,
+    /// <summary>The certificate is not meant for TLS servers (extended key usage).</summary>
+    NotForServerAuthentication,
+    /// <summary>Any other PKIX rule (basic constraints, key usage, path length, name constraints).</summary>
+    Invalid,
+}
+
+/// <summary>
+/// The judgement on a presented chain: <see cref="Trusted"/>, and if not, a <see cref="Problem"/>
+/// and a plain <see cref="Reason"/>. <see cref="Weaknesses"/> lists what is legal but weak (RSA
+/// keys under 2048 bits, SHA-1 signatures) whether or not the chain is trusted.
+/// </summary>
+public sealed record ChainVerdict(bool Trusted, ChainProblem Problem, string? Reason, IReadOnlyList<string> Weaknesses)
+{
+    internal static ChainVerdict Fail(ChainProblem problem, string reason, IReadOnlyList<string> weaknesses) =>
+        new(false, problem, reason, weaknesses);
+}
+
+/// <summary>
+/// Verifies a presented chain (leaf first, then whatever intermediates the server sent, in any
+/// order) against a CA bundle with BouncyCastle's PKIX path validation, revocation off, at a given
+/// time. One instance per CA bundle; it is immutable and safe to share between threads.
+/// </summary>
+public sealed class ChainValidator
+{
+    private const int MinimumRsaBits = 2048;
+    private const int MaxPathLength = 10;
+
+    private readonly IReadOnlyList<X509Certificate> _authorities;
+    private readonly HashSet<TrustAnchor> _anchors;
+
+    public ChainValidator(IEnumerable<X509Certificate> authorities)
+    {
+        _authorities = authorities.ToArray();
+        if (_authorities.Count == 0)
+            throw new ArgumentException("A CA bundle needs at least one certificate.", nameof(authorities));
+        _anchors = _authorities.Select(ca => new TrustAnchor(ca, null)).ToHashSet();
+    }
+
+    /// <summary>Reads the bundle with <see cref="CertificateReader.ReadBundle"/>.</summary>
+    public static ChainValidator FromBundle(ReadOnlySpan<byte> bundle, string source = "certificate-authority data") =>
+        new(CertificateReader.ReadBundle(bundle, source));
+
+    public IReadOnlyList<X509Certificate> Authorities => _authorities;
+
+    /// <param name="presented">Leaf first; the rest in any order (servers do not always send them in order).</param>
+    /// <param name="at">The moment the chain must be valid at.</param>
+    /// <param name="requireServerAuthentication">Refuse a leaf whose extended key usage excludes TLS servers, as Go does.</param>
+    public ChainVerdict Validate(IReadOnlyList<X509Certificate> presented, DateTimeOffset at, bool requireServerAuthentication = true)
+    {
+        if (presented.Count == 0)
+            return ChainVerdict.Fail(ChainProblem.NoCertificate, "the server presented no certificate", []);
+
+        var leaf = presented[0];
+        var (path, anchor, issuerWithWrongKey) = BuildPath(leaf, presented.Skip(1).ToList());
+        var weaknesses = Weaknesses(path);
+
+        if (anchor is null)
+        {
+            var top = path[^1];
+            if (issuerWithWrongKey is not null)
+                return ChainVerdict.Fail(ChainProblem.BadSignature,
+                    $"'{Name(top)}' names '{Name(issuerWithWrongKey)}' as its issuer, but that CA's key does not verify its signature", weaknesses);
+            return ChainVerdict.Fail(ChainProblem.UnknownAuthority, CertificateReader.IsSelfSigned(top)
+                ? $"'{Name(top)}' is self-signed and not in the CA bundle"
+                : $"'{Name(top)}' was issued by '{CertificateReader.FormatName(top.IssuerDN)}', which is not in the CA bundle", weaknesses);
+        }
+
+        foreach (var certificate in path.Append(anchor))
+        {
+            var when = at.UtcDateTime;
+            if (when > certificate.NotAfter.ToUniversalTime())
+                return ChainVerdict.Fail(ChainProblem.Expired,
+                    $"'{Name(certificate)}' expired at {certificate.NotAfter.ToUniversalTime():u}", weaknesses);
+            if (when < certificate.NotBefore.ToUniversalTime())
+                return ChainVerdict.Fail(ChainProblem.NotYetValid,
+                    $"'{Name(certificate)}' is not valid before {certificate.NotBefore.ToUniversalTime():u}", weaknesses);
+        }
+
+        // The leaf is itself a trusted certificate (a pinned self-signed server): Go accepts it as is.
+        var toValidate = path.Where(c => !IsAuthority(c)).ToList();
+        if (toValidate.Count > 0)
+        {
+            try
+            {
+                var parameters = new PkixParameters(_anchors)
+                {
+                    IsRevocationEnabled = false,
+                    Date = at.UtcDateTime,
+                };
+                new PkixCertPathValidator().Validate(new PkixCertPath(toValidate), parameters);
+            }
+            catch (PkixCertPathValidatorException e)
+            {
+                var problem = e.Message.Contains("signature", StringComparison.OrdinalIgnoreCase)
+                    ? ChainProblem.BadSignature
+                    : ChainProblem.Invalid;
+                var subject = e.Index >= 0 && e.Index < toValidate.Count ? $"'{Name(toValidate[e.Index])}': " : "";
+                return ChainVerdict.Fail(problem, subject + e.Message.TrimEnd('.'), weaknesses);
+            }
+        }
+
+        var insecure = toValidate.FirstOrDefault(c => HasInsecureSignature(c));
+        if (insecure is not null)
+            return ChainVerdict.Fail(ChainProblem.InsecureSignature,
+                $"'{Name(insecure)}' is signed with {CertificateReader.SignatureAlgorithm(insecure)}, which Go clients refuse", weaknesses);
+
+        if (requireServerAuthentication && !AllowsServerAuthentication(leaf))
+            return ChainVerdict.Fail(ChainProblem.NotForServerAuthentication,
+                $"'{Name(leaf)}' has an extended key usage that does not include TLS server authentication", weaknesses);
+
+        return new ChainVerdict(true, ChainProblem.None, null, weaknesses);
+    }
+
+    /// <summary>
+    /// Walks from the leaf up through the presented certificates until a CA of the bundle signs one.
+    /// Returns the path (leaf first, trust anchor excluded unless the server sent it), the anchor, and
+    /// a CA that has the right name but the wrong key (to tell a bad signature from an unknown CA).
+    /// </summary>
+    private (List<X509Certificate> Path, X509Certificate? Anchor, X509Certificate? WrongKey) BuildPath(
+        X509Certificate leaf, List<X509Certificate> pool)
+    {
+        var path = new List<X509Certificate> { leaf };
+        X509Certificate? wrongKey = null;
+        var current = leaf;
+        while (path.Count <= MaxPathLength)
+        {
+            if (IsAuthority(current))
+                return (path, current, null);
+
+            foreach (var ca in _authorities.Where(ca => ca.SubjectDN.Equivalent(current.IssuerDN)))
+            {
+                if (CertificateReader.IsSignedBy(current, ca))
+                    return (path, ca, null);
+                wrongKey = ca;
+            }
+
+            var next = pool.FirstOrDefault(c => !path.Contains(c)
+                && c.SubjectDN.Equivalent(current.IssuerDN) && CertificateReader.IsSignedBy(current, c));
+            if (next is null)
+                break;
+            path.Add(next);
+            current = next;
+        }
+        return (path, null, wrongKey);
+    }
+
+    private bool IsAuthority(X509Certificate certificate) => _authorities.Any(ca => ca.Equals(certificate));
+
+    private static List<string> Weaknesses(IEnumerable<X509Certificate> path)
+    {
+        var weaknesses = new List<string>();
+        foreach (var certificate in path)
+        {
+            if (certificate.GetPublicKey() is RsaKeyParameters rsa && rsa.Modulus.BitLength < MinimumRsaBits)
+                weaknesses.Add($"'{Name(certificate)}' has a weak key: RSA {rsa.Modulus.BitLength} bits (at least {MinimumRsaBits} expected)");
+            if (HasInsecureSignature(certificate))
+                weaknesses.Add($"'{Name(certificate)}' is signed with {CertificateReader.SignatureAlgorithm(certificate)}");
+        }
+        return weaknesses;
+    }
+
+    private static bool HasInsecureSignature(X509Certificate certificate) =>
+        CertificateReader.SignatureAlgorithm(certificate) is "SHA1withRSA" or "SHA1withECDSA" or "MD5withRSA";
+
+    private static bool AllowsServerAuthentication(X509Certificate leaf)
+    {
+        var usages = leaf.GetExtendedKeyUsage();
+        return usages is null || usages.Count == 0
+            || usages.Contains(KeyPurposeID.id_kp_serverAuth)
+            || usages.Contains(KeyPurposeID.AnyExtendedKeyUsage);
+    }
+
+    private static string Name(X509Certificate certificate) => CertificateReader.FormatName(certificate.SubjectDN);
+}

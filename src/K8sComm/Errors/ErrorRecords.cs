@@ -1,0 +1,57 @@
+using System.Globalization;
+using System.Management.Automation;
+using K8sComm.Core;
+using K8sComm.Resources;
+
+namespace K8sComm.Errors;
+
+/// <summary>
+/// Turns core failures into ErrorRecords a script can branch on: a stable FullyQualifiedErrorId
+/// (<c>K8sComm.&lt;Reason&gt;</c>), the right category, the target, and a localized message with what
+/// to do next. The core's arguments never carry secrets, so neither does the record.
+/// </summary>
+internal static class ErrorRecords
+{
+    internal static ErrorRecord From(K8sCommException failure)
+    {
+        string reason = failure.Reason.ToString();
+        var record = new ErrorRecord(failure, "K8sComm." + reason, CategoryOf(failure.Reason), failure.Target);
+        string? template = Strings.ResourceManager.GetString("Error_" + reason, Strings.Culture);
+        if (template is not null)
+        {
+            record.ErrorDetails = new ErrorDetails(Format(template, failure))
+            {
+                RecommendedAction = Strings.ResourceManager.GetString("Action_" + reason, Strings.Culture),
+            };
+        }
+        return record;
+    }
+
+    internal static ErrorCategory CategoryOf(FailureReason reason) => reason switch
+    {
+        FailureReason.KubeconfigNotFound => ErrorCategory.ObjectNotFound,
+        FailureReason.KubeconfigMalformed => ErrorCategory.ParserError,
+        FailureReason.ContextNotFound => ErrorCategory.ObjectNotFound,
+        FailureReason.NoCurrentContext => ErrorCategory.InvalidOperation,
+        FailureReason.ClusterNotFound => ErrorCategory.ObjectNotFound,
+        FailureReason.CertificateDataInvalid => ErrorCategory.InvalidData,
+        FailureReason.ServiceAccountNotFound => ErrorCategory.ObjectNotFound,
+        FailureReason.InClusterEnvironmentMissing => ErrorCategory.ResourceUnavailable,
+        FailureReason.ServerInvalid => ErrorCategory.InvalidData,
+        _ => ErrorCategory.NotSpecified,
+    };
+
+    // Templates take {0}, {1}, ... for the core's arguments (a list arrives already joined). Should a
+    // template and the core ever disagree, the core's English message is still a good message.
+    private static string Format(string template, K8sCommException failure)
+    {
+        try
+        {
+            return string.Format(CultureInfo.CurrentCulture, template, failure.Arguments.Cast<object>().ToArray());
+        }
+        catch (FormatException)
+        {
+            return failure.Message;
+        }
+    }
+}

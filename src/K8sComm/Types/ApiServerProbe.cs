@@ -1,0 +1,69 @@
+using Api = K8sComm.Core.Api;
+
+namespace K8sComm;
+
+/// <summary>What -Probe found when it connected to an API server with the endpoint's own settings.</summary>
+public sealed class ApiServerProbe
+{
+    public bool Reachable { get; init; }
+    public string? TlsVersion { get; init; }
+    public CertificateSummary? ServerCertificate { get; init; }
+
+    /// <summary>Whether the presented chain verifies against the configured CA; null when there was none to check.</summary>
+    public bool? ChainTrusted { get; init; }
+    public string? ChainError { get; init; }
+    public bool? NameMatches { get; init; }
+    public string? ServerVersion { get; init; }
+    public ServerAddressByClientCidr[] ServerAddressByClientCIDRs { get; init; } = [];
+    public bool? Live { get; init; }
+    public bool? Ready { get; init; }
+    public AnonymousAccess AnonymousAccess { get; init; }
+    public string? Identity { get; init; }
+    public string[] Groups { get; init; } = [];
+    public double LatencyMs { get; init; }
+    public ProbeStep[] Steps { get; init; } = [];
+
+    public override string ToString() => Reachable ? $"reachable, {ServerVersion}" : "unreachable";
+
+    internal static ApiServerProbe From(Api.ProbeResult result) => new()
+    {
+        Reachable = result.Reachable,
+        TlsVersion = result.TlsVersion,
+        ServerCertificate = result.ServerCertificate is null ? null : CertificateSummary.From(result.ServerCertificate),
+        ChainTrusted = result.ChainTrusted,
+        ChainError = result.ChainError,
+        NameMatches = result.NameMatches,
+        ServerVersion = result.ServerVersion,
+        ServerAddressByClientCIDRs = result.ServerAddressByClientCidrs
+            .Select(row => new ServerAddressByClientCidr(row.ClientCidr, row.ServerAddress)).ToArray(),
+        Live = result.Live,
+        Ready = result.Ready,
+        AnonymousAccess = Enums.Convert<Api.AnonymousAccess, AnonymousAccess>(result.AnonymousAccess),
+        Identity = result.Identity?.UserName,
+        Groups = result.Identity?.Groups.ToArray() ?? [],
+        LatencyMs = Math.Round(result.Latency.TotalMilliseconds, 1),
+        Steps = result.Steps.Select(ProbeStep.From).ToArray(),
+    };
+}
+
+/// <summary>One row of /api's serverAddressByClientCIDRs: which address clients in a range should use.</summary>
+public sealed record ServerAddressByClientCidr(string ClientCIDR, string ServerAddress);
+
+/// <summary>One step of a probe and how it ended.</summary>
+public sealed class ProbeStep
+{
+    public string Name { get; init; } = "";
+    public ProbeStepStatus Status { get; init; }
+    public string? Error { get; init; }
+    public double ElapsedMs { get; init; }
+
+    public override string ToString() => Error is null ? $"{Name}: {Status}" : $"{Name}: {Status} ({Error})";
+
+    internal static ProbeStep From(Api.ProbeStep step) => new()
+    {
+        Name = step.Name,
+        Status = Enums.Convert<Api.ProbeStepStatus, ProbeStepStatus>(step.Status),
+        Error = step.Error,
+        ElapsedMs = Math.Round(step.Elapsed.TotalMilliseconds, 1),
+    };
+}

@@ -1,0 +1,22 @@
+using K8sComm.Resources;
+using Discovery = K8sComm.Core.Discovery;
+
+namespace K8sComm;
+
+/// <summary>Something about an endpoint worth knowing: a stable id to gate on, a severity, a sentence.</summary>
+public sealed class Finding
+{
+    public string Id { get; init; } = "";
+    public FindingSeverity Severity { get; init; }
+    public string Message { get; init; } = "";
+
+    public override string ToString() => $"{Severity}: {Id}";
+
+    internal static Finding From(Discovery.Finding finding) => new()
+    {
+        Id = finding.Id,
+        Severity = Enums.Convert<Discovery.FindingSeverity, FindingSeverity>(finding.Severity),
+        // The message in the user's language when we have one; the core's English otherwise.
+        Message = Strings.ResourceManager.GetString("Finding_" + finding.Id, Strings.Culture) ?? finding.Message,
+    };
+}

@@ -1,0 +1,180 @@
+using System.Management.Automation;
+using K8sComm.Sandbox;
+using K8sComm.Tests.Infrastructure;
+
+namespace K8sComm.Tests;
+
+/// <summary>Get-ApiServerEndpoint in the real engine against a sandbox cluster, as a user runs it.</summary>
+public sealed class GetApiServerEndpointTests : IAsyncLifetime
+{
+    private SandboxCluster _cluster = null!;
+
+    public async Task InitializeAsync() => _cluster = await SandboxCluster.StartAsync(new SandboxOptions { NodeCount = 1 });
+
+    public async Task DisposeAsync() => await _cluster.DisposeAsync();
+
+    [Fact]
+    public void Reads_the_current_context_of_a_kubeconfig()
+    {
+        using var session = ModuleSession.Start();
+        var result = session.Invoke("Get-ApiServerEndpoint -Kubeconfig $Path",
+            ModuleSession.Vars(("Path", _cluster.Files.CertificateKubeconfig)));
+
+        Assert.Empty(result.Errors);
+        dynamic endpoint = Assert.Single(result.Output);
+        Assert.Equal("sandbox-admin", (string)endpoint.Context);
+        Assert.Equal(_cluster.ApiServerUri, (Uri)endpoint.Server);
+        Assert.Equal(_cluster.ApiServerUri.Port, (int)endpoint.Port);
+        Assert.Equal("Kubeconfig", endpoint.Source.ToString());
+        Assert.Equal("certificate-authority-data", (string)endpoint.CertificateAuthority.Source);
+        Assert.NotNull((string?)endpoint.CertificateAuthority.Sha256Fingerprint);
+        var methods = ((object[])endpoint.Authentication).Cast<dynamic>().ToArray();
+        Assert.Contains(methods, m => m.Kind.ToString() == "ClientCertificate" && ((string)m.Subject).Contains("sandbox-admin"));
+        Assert.Empty((object[])endpoint.Findings);
+        Assert.Null(endpoint.Probe);
+    }
+
+    [Fact]
+    public void All_lists_every_context_and_flags_the_insecure_one()
+    {
+        using var session = ModuleSession.Start();
+        var result = session.Invoke("Get-ApiServerEndpoint -Kubeconfig $Path -All",
+            ModuleSession.Vars(("Path", _cluster.Files.MultiContextKubeconfig)));
+
+        Assert.Empty(result.Errors);
+        Assert.True(result.Output.Count >= 3);
+        var contexts = result.Output.Select(o => (string)o.Properties["Context"].Value).ToArray();
+        Assert.Equal(contexts.Order(StringComparer.Ordinal), contexts);
+        Assert.Contains(result.Output, o => ((object[])o.Properties["Findings"].Value).Cast<dynamic>()
+            .Any(f => (string)f.Id == "InsecureSkipTlsVerify" && f.Severity.ToString() == "High"));
+    }
+
+    [Fact]
+    public void Context_names_arrive_from_the_pipeline_and_a_bad_one_does_not_stop_the_rest()
+    {
+        using var session = ModuleSession.Start();
+        var result = session.Invoke("'no-such-context', $Good | Get-ApiServerEndpoint -Kubeconfig $Path",
+            ModuleSession.Vars(("Path", _cluster.Files.CertificateKubeconfig), ("Good", "sandbox-admin")));
+
+        var error = Assert.Single(result.Errors);
+        Assert.Equal("K8sComm.ContextNotFound,K8sComm.Commands.GetApiServerEndpointCommand", error.FullyQualifiedErrorId);
+        Assert.Equal(ErrorCategory.ObjectNotFound, error.CategoryInfo.Category);
+        Assert.Contains("sandbox-admin", error.ToString());
+        Assert.Equal("no-such-context", error.TargetObject);
+        Assert.Equal("sandbox-admin", (string)Assert.Single(result.Output).Properties["Context"].Value);
+    }
+
+    [Fact]
+    public void Probe_of_a_secure_cluster_shows_verified_trust_and_who_we_are()
+    {
+        using var session = ModuleSession.Start();
+        var result = session.Invoke("(Get-ApiServerEndpoint -Kubeconfig $Path -Probe).Probe",
+            ModuleSession.Vars(("Path", _cluster.Files.CertificateKubeconfig)));
+
+        Assert.Empty(result.Errors);
+        dynamic probe = Assert.Single(result.Output);
+        Assert.True((bool)probe.Reachable);
+        Assert.True((bool?)probe.ChainTrusted);
+        Assert.True((bool?)probe.NameMatches);
+        Assert.StartsWith("v1.", (string)probe.ServerVersion);
+        Assert.True((bool?)probe.Live);
+        Assert.True((bool?)probe.Ready);
+        Assert.Equal("Rejected", probe.AnonymousAccess.ToString());
+        Assert.Equal("sandbox-admin", (string)probe.Identity);
+        Assert.NotEmpty((object[])probe.ServerAddressByClientCIDRs);
+    }
+
+    [Fact]
+    public void Probe_with_a_token_never_shows_the_token_in_any_stream()
+    {
+        using var session = ModuleSession.Start();
+        var result = session.Invoke("""
+            $endpoint = Get-ApiServerEndpoint -Kubeconfig $Path -Probe -Verbose -Debug
+            $endpoint
+            $endpoint | Out-Default
+            $endpoint.Probe | Out-Default
+            Get-ApiServerEndpoint -Kubeconfig $Path -Context nope -Verbose
+            """, ModuleSession.Vars(("Path", _cluster.Files.TokenKubeconfig)));
+
+        dynamic endpoint = result.Output[0];
+        Assert.Equal("sandbox-admin", (string)endpoint.Probe.Identity);
+        Assert.Contains(result.Errors, e => e.FullyQualifiedErrorId.StartsWith("K8sComm.ContextNotFound"));
+        Assert.DoesNotContain(_cluster.AdminToken, result.AllText());
+    }
+
+    [Fact]
+    public void The_default_views_show_a_table_and_a_list()
+    {
+        using var session = ModuleSession.Start();
+        var result = session.Invoke("""
+            Get-ApiServerEndpoint -Kubeconfig $Path -All | Out-Default
+            Get-ApiServerEndpoint -Kubeconfig $Path -Probe | Out-Default -Transcript:$false
+            """, ModuleSession.Vars(("Path", _cluster.Files.MultiContextKubeconfig)));
+
+        Assert.Empty(result.Errors);
+        Assert.Matches(@"Context\s+Server\s+User\s+Namespace\s+Auth\s+Findings", result.HostText);
+        Assert.Contains(_cluster.ApiServerUri.ToString(), result.HostText);
+    }
+
+    [Fact]
+    public void Malformed_yaml_names_the_file_and_the_line()
+    {
+        string path = Path.Combine(Path.GetTempPath(), $"k8scomm-bad-{Guid.NewGuid():N}.yaml");
+        File.WriteAllText(path, "apiVersion: v1\nkind: Config\nclusters:\n- name: a\n  cluster: {server: [unclosed\n");
+        try
+        {
+            using var session = ModuleSession.Start();
+            var result = session.Invoke("Get-ApiServerEndpoint -Kubeconfig $Path", ModuleSession.Vars(("Path", path)));
+
+            var error = Assert.Single(result.Errors);
+            Assert.StartsWith("K8sComm.KubeconfigMalformed,", error.FullyQualifiedErrorId);
+            Assert.Equal(ErrorCategory.ParserError, error.CategoryInfo.Category);
+            Assert.Contains(path, error.ToString());
+            Assert.Matches(@"\b[56]\b", error.ToString());
+            Assert.False(string.IsNullOrWhiteSpace(error.ErrorDetails?.RecommendedAction));
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
+    public void A_missing_explicit_kubeconfig_is_reported_with_where_it_looked()
+    {
+        string missing = Path.Combine(Path.GetTempPath(), $"k8scomm-missing-{Guid.NewGuid():N}");
+        using var session = ModuleSession.Start();
+        var result = session.Invoke("Get-ApiServerEndpoint -Kubeconfig $Path", ModuleSession.Vars(("Path", missing)));
+
+        var error = Assert.Single(result.Errors);
+        Assert.StartsWith("K8sComm.KubeconfigNotFound,", error.FullyQualifiedErrorId);
+        Assert.Equal(ErrorCategory.ObjectNotFound, error.CategoryInfo.Category);
+        Assert.Contains(missing, error.ToString());
+    }
+
+    [Fact]
+    public void Errors_speak_Korean_under_ko_KR()
+    {
+        using var session = ModuleSession.Start("ko-KR");
+        var result = session.Invoke("Get-ApiServerEndpoint -Kubeconfig $Path -Context nope",
+            ModuleSession.Vars(("Path", _cluster.Files.CertificateKubeconfig)));
+
+        var error = Assert.Single(result.Errors);
+        Assert.Matches(@"\p{IsHangulSyllables}", error.ToString());
+        Assert.Matches(@"\p{IsHangulSyllables}", error.ErrorDetails!.RecommendedAction);
+        Assert.Contains("sandbox-admin", error.ToString());
+    }
+
+    [Fact]
+    public void Context_names_tab_complete_from_the_kubeconfig_given()
+    {
+        using var session = ModuleSession.Start();
+        var result = session.Invoke("""
+            $line = "Get-ApiServerEndpoint -Kubeconfig '$Path' -Context sandbox-t"
+            (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches | ForEach-Object CompletionText
+            """, ModuleSession.Vars(("Path", _cluster.Files.MultiContextKubeconfig)));
+
+        Assert.Empty(result.Errors);
+        Assert.Equal(["sandbox-token"], result.Output.Select(o => o.ToString()));
+    }
+}

@@ -1,0 +1,100 @@
+using K8sComm.Sandbox;
+using K8sComm.Tests.Infrastructure;
+
+namespace K8sComm.Tests;
+
+/// <summary>Tests that change this process's environment (KUBECONFIG, HOME, KUBERNETES_SERVICE_*), so
+/// they run one at a time and put everything back.</summary>
+[CollectionDefinition(nameof(ProcessEnvironment), DisableParallelization = true)]
+public sealed class ProcessEnvironment;
+
+[Collection(nameof(ProcessEnvironment))]
+public sealed class InClusterTests : IAsyncLifetime, IDisposable
+{
+    private static readonly string[] Variables = ["KUBECONFIG", "HOME", "KUBERNETES_SERVICE_HOST", "KUBERNETES_SERVICE_PORT"];
+    private readonly Dictionary<string, string?> _saved = Variables.ToDictionary(v => v, Environment.GetEnvironmentVariable);
+    private readonly string _emptyHome = Directory.CreateTempSubdirectory("k8scomm-home-").FullName;
+    private SandboxCluster _cluster = null!;
+
+    public async Task InitializeAsync()
+    {
+        _cluster = await SandboxCluster.StartAsync(new SandboxOptions { NodeCount = 1 });
+        // Nothing to find: no KUBECONFIG, and a home without ~/.kube/config.
+        Environment.SetEnvironmentVariable("KUBECONFIG", null);
+        Environment.SetEnvironmentVariable("HOME", _emptyHome);
+    }
+
+    public async Task DisposeAsync() => await _cluster.DisposeAsync();
+
+    public void Dispose()
+    {
+        foreach (var (name, value) in _saved) Environment.SetEnvironmentVariable(name, value);
+        Directory.Delete(_emptyHome, recursive: true);
+    }
+
+    private void LookLikeAPod()
+    {
+        foreach (var (name, value) in _cluster.InClusterEnvironment) Environment.SetEnvironmentVariable(name, value);
+    }
+
+    [Fact]
+    public void InCluster_reads_the_service_account_directory_and_probes_as_the_pod()
+    {
+        LookLikeAPod();
+        using var session = ModuleSession.Start();
+        var result = session.Invoke("Get-ApiServerEndpoint -InCluster -ServiceAccountPath $Path -Probe",
+            ModuleSession.Vars(("Path", _cluster.Files.ServiceAccountDirectory)));
+
+        Assert.Empty(result.Errors);
+        dynamic endpoint = Assert.Single(result.Output);
+        Assert.Equal("InCluster", endpoint.Source.ToString());
+        Assert.Equal(_cluster.ApiServerUri.Port, (int)endpoint.Port);
+        Assert.Equal(File.ReadAllText(Path.Combine(_cluster.Files.ServiceAccountDirectory, "namespace")).Trim(), (string)endpoint.Namespace);
+        Assert.Contains(((object[])endpoint.Authentication).Cast<dynamic>(), m => m.Kind.ToString() == "TokenFile");
+        Assert.True((bool?)endpoint.Probe.ChainTrusted);
+        Assert.StartsWith("system:serviceaccount:", (string)endpoint.Probe.Identity);
+        string token = File.ReadAllText(Path.Combine(_cluster.Files.ServiceAccountDirectory, "token")).Trim();
+        Assert.DoesNotContain(token, result.AllText());
+    }
+
+    [Fact]
+    public void Without_a_kubeconfig_a_pod_falls_back_to_in_cluster_discovery()
+    {
+        LookLikeAPod();
+        using var session = ModuleSession.Start();
+        var result = session.Invoke("Get-ApiServerEndpoint -Verbose");
+
+        // This machine is no pod: the fallback goes to the standard service-account directory and
+        // reports what is missing there, instead of "no kubeconfig".
+        var error = Assert.Single(result.Errors);
+        Assert.StartsWith("K8sComm.ServiceAccountNotFound,", error.FullyQualifiedErrorId);
+        Assert.Contains("/var/run/secrets/kubernetes.io/serviceaccount", error.ToString());
+        Assert.Contains(result.Verbose, v => v.Message.Contains("/var/run/secrets/kubernetes.io/serviceaccount"));
+    }
+
+    [Fact]
+    public void No_kubeconfig_and_no_pod_is_KubeconfigNotFound_saying_where_it_looked()
+    {
+        using var session = ModuleSession.Start();
+        var result = session.Invoke("Get-ApiServerEndpoint");
+
+        var error = Assert.Single(result.Errors);
+        Assert.StartsWith("K8sComm.KubeconfigNotFound,", error.FullyQualifiedErrorId);
+        Assert.Contains(Path.Combine(_emptyHome, ".kube", "config"), error.ToString());
+        Assert.Contains("KUBECONFIG", error.ToString());
+        Assert.False(string.IsNullOrWhiteSpace(error.ErrorDetails?.RecommendedAction));
+    }
+
+    [Fact]
+    public void In_a_pod_without_the_service_account_directory_the_error_says_which_path()
+    {
+        LookLikeAPod();
+        string missing = Path.Combine(_emptyHome, "no-serviceaccount");
+        using var session = ModuleSession.Start();
+        var result = session.Invoke("Get-ApiServerEndpoint -InCluster -ServiceAccountPath $Path", ModuleSession.Vars(("Path", missing)));
+
+        var error = Assert.Single(result.Errors);
+        Assert.StartsWith("K8sComm.ServiceAccountNotFound,", error.FullyQualifiedErrorId);
+        Assert.Contains(missing, error.ToString());
+    }
+}

@@ -1,0 +1,56 @@
+using System.Diagnostics;
+
+namespace K8sComm.Tests.Infrastructure;
+
+/// <summary>Runs a script in K8sComm.Shell in a process of its own: a clean default load context.</summary>
+internal static class ShellProcess
+{
+    internal sealed record Outcome(int ExitCode, string StandardOutput, string StandardError);
+
+    /// <summary>The shell in its own output folder (same configuration), with its own deps.json.</summary>
+    private static string ShellAssembly
+    {
+        get
+        {
+            string testsProject = Path.Combine(Repo.Root, "tests", "K8sComm.Tests");
+            string binPath = Path.GetRelativePath(testsProject, AppContext.BaseDirectory);
+            return Path.Combine(Repo.Root, "tests", "K8sComm.Shell", binPath, "K8sComm.Shell.dll");
+        }
+    }
+
+    internal static async Task<Outcome> RunAsync(string script, TimeSpan timeout)
+    {
+        string scriptPath = Path.Combine(Path.GetTempPath(), $"k8scomm-{Guid.NewGuid():N}.ps1");
+        await File.WriteAllTextAsync(scriptPath, script);
+        try
+        {
+            var start = new ProcessStartInfo("dotnet")
+            {
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+                UseShellExecute = false,
+            };
+            start.ArgumentList.Add(ShellAssembly);
+            start.ArgumentList.Add("run");
+            start.ArgumentList.Add(scriptPath);
+            using var process = Process.Start(start)!;
+            var stdout = process.StandardOutput.ReadToEndAsync();
+            var stderr = process.StandardError.ReadToEndAsync();
+            using var cancel = new CancellationTokenSource(timeout);
+            try
+            {
+                await process.WaitForExitAsync(cancel.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                process.Kill(entireProcessTree: true);
+                throw new TimeoutException($"K8sComm.Shell did not finish within {timeout}.");
+            }
+            return new Outcome(process.ExitCode, await stdout, await stderr);
+        }
+        finally
+        {
+            File.Delete(scriptPath);
+        }
+    }
+}
