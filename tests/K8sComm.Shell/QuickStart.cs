@@ -12,7 +12,7 @@ internal static class QuickStart
     [
         "Get-ApiServerEndpoint",
         "Get-ApiServerEndpoint -All",
-        "Get-ApiServerEndpoint -Context sandbox-token -Probe",
+        "(Get-ApiServerEndpoint -Context sandbox-token -Probe).Probe",
         "(Get-ApiServerEndpoint -All).Findings",
         "'sandbox-admin', 'no-such-context' | Get-ApiServerEndpoint -Probe | ForEach-Object { '{0}: trusted={1} anonymous={2} identity={3}' -f $_.Context, $_.Probe.ChainTrusted, $_.Probe.AnonymousAccess, $_.Probe.Identity }",
     ];
@@ -43,7 +43,7 @@ internal static class QuickStart
     private static void Show(TextWriter output, EngineSession session, string command)
     {
         output.WriteLine("PS> " + command);
-        var result = session.Invoke(command + " | Out-Default");
+        var result = session.Invoke(". { " + command + " } | Out-Default");
         output.Write(result.HostText);
         foreach (var error in result.Errors)
         {

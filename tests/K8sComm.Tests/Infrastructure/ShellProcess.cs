@@ -18,39 +18,45 @@ internal static class ShellProcess
         }
     }
 
+    /// <summary>Runs a script: `K8sComm.Shell run file.ps1`.</summary>
     internal static async Task<Outcome> RunAsync(string script, TimeSpan timeout)
     {
         string scriptPath = Path.Combine(Path.GetTempPath(), $"k8scomm-{Guid.NewGuid():N}.ps1");
         await File.WriteAllTextAsync(scriptPath, script);
         try
         {
-            var start = new ProcessStartInfo("dotnet")
-            {
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-                UseShellExecute = false,
-            };
-            start.ArgumentList.Add(ShellAssembly);
-            start.ArgumentList.Add("run");
-            start.ArgumentList.Add(scriptPath);
-            using var process = Process.Start(start)!;
-            var stdout = process.StandardOutput.ReadToEndAsync();
-            var stderr = process.StandardError.ReadToEndAsync();
-            using var cancel = new CancellationTokenSource(timeout);
-            try
-            {
-                await process.WaitForExitAsync(cancel.Token);
-            }
-            catch (OperationCanceledException)
-            {
-                process.Kill(entireProcessTree: true);
-                throw new TimeoutException($"K8sComm.Shell did not finish within {timeout}.");
-            }
-            return new Outcome(process.ExitCode, await stdout, await stderr);
+            return await RunShellAsync(["run", scriptPath], timeout);
         }
         finally
         {
             File.Delete(scriptPath);
         }
+    }
+
+    /// <summary>Runs the shell with any arguments, e.g. `try`.</summary>
+    internal static async Task<Outcome> RunShellAsync(IEnumerable<string> arguments, TimeSpan timeout)
+    {
+        var start = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add(ShellAssembly);
+        foreach (string argument in arguments) start.ArgumentList.Add(argument);
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var cancel = new CancellationTokenSource(timeout);
+        try
+        {
+            await process.WaitForExitAsync(cancel.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"K8sComm.Shell did not finish within {timeout}.");
+        }
+        return new Outcome(process.ExitCode, await stdout, await stderr);
     }
 }
