@@ -1,14 +1,11 @@
 using System.Net;
 using System.Security.Cryptography.X509Certificates;
+using K8sComm.Sandbox.Hosting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.AspNetCore.Server.Kestrel.Https;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 
 namespace K8sComm.Sandbox.ApiServer;
 
@@ -22,13 +19,9 @@ public sealed class ApiServerHost : IAsyncDisposable
     private readonly WebApplication _app;
     private volatile RequestDelegate? _handler;
 
-    private ApiServerHost(WebApplication app, int port)
-    {
-        _app = app;
-        Port = port;
-    }
+    private ApiServerHost(WebApplication app) => _app = app;
 
-    public int Port { get; }
+    public int Port { get; private set; }
     public Uri Uri => new($"https://127.0.0.1:{Port}");
 
     /// <param name="configureListener">Hook for connection-level behaviour (fault injection) before TLS.</param>
@@ -37,51 +30,34 @@ public sealed class ApiServerHost : IAsyncDisposable
         Action<ListenOptions>? configureListener = null, Action<IApplicationBuilder>? configurePipeline = null,
         CancellationToken cancellationToken = default)
     {
-        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
-        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(2));
-        builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel =>
+        ListenOptions? listener = null;
+        var app = LoopbackHost.Build(kestrel => kestrel.Listen(IPAddress.Loopback, 0, listen =>
         {
-            kestrel.AddServerHeader = false;
-            kestrel.Listen(IPAddress.Loopback, 0, listen =>
+            listener = listen;
+            listen.Protocols = HttpProtocols.Http1AndHttp2;
+            configureListener?.Invoke(listen);
+            listen.UseHttps(new HttpsConnectionAdapterOptions
             {
-                listen.Protocols = HttpProtocols.Http1AndHttp2;
-                configureListener?.Invoke(listen);
-                listen.UseHttps(new HttpsConnectionAdapterOptions
-                {
-                    ServerCertificate = servingCertificate,
-                    ClientCertificateMode = ClientCertificateMode.AllowCertificate,
-                    // Accept any certificate at the handshake; the authenticator decides what it proves.
-                    ClientCertificateValidation = (_, _, _) => true,
-                    CheckCertificateRevocation = false,
-                });
+                ServerCertificate = servingCertificate,
+                ClientCertificateMode = ClientCertificateMode.AllowCertificate,
+                // Accept any certificate at the handshake; the authenticator decides what it proves.
+                ClientCertificateValidation = (_, _, _) => true,
+                CheckCertificateRevocation = false,
             });
-        });
+        }));
 
-        var app = builder.Build();
-        ApiServerHost? host = null;
+        var host = new ApiServerHost(app);
         configurePipeline?.Invoke(app);
-        app.Run(context => host?._handler is { } handler
+        app.Run(context => host._handler is { } handler
             ? handler(context)
             : ApiResponses.Failure(context, StatusCodes.Status503ServiceUnavailable, "ServiceUnavailable", "the API server is starting"));
 
-        await app.StartAsync(cancellationToken);
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        host = new ApiServerHost(app, new Uri(address).Port);
+        await LoopbackHost.StartAsync(app, cancellationToken);
+        host.Port = LoopbackHost.BoundPort(listener!);
         return host;
     }
 
     public void Attach(RequestDelegate handler) => _handler = handler;
 
-    public async ValueTask DisposeAsync()
-    {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(3));
-        try
-        {
-            await _app.StopAsync(timeout.Token);
-        }
-        finally
-        {
-            await _app.DisposeAsync();
-        }
-    }
+    public ValueTask DisposeAsync() => LoopbackHost.StopAsync(_app);
 }
