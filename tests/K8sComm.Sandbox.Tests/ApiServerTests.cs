@@ -236,6 +236,11 @@ public sealed class ApiServerTests(SecureClusterFixture fixture) : IClassFixture
         var defaults = await ApiClient.GetJsonAsync(client, "/api/v1/namespaces/default/services");
         Assert.All(defaults.Body!["items"]!.AsArray(), s => Assert.Equal("default", s!["metadata"]!["namespace"]!.GetValue<string>()));
 
+        var onNode = await ApiClient.GetJsonAsync(client, "/api/v1/pods?fieldSelector=spec.nodeName%3Dnode-0,status.phase!%3DFailed,metadata.namespace%3Ddefault");
+        Assert.Equal("echo-0", Assert.Single(onNode.Body!["items"]!.AsArray())!["metadata"]!["name"]!.GetValue<string>());
+        var elsewhere = await ApiClient.GetJsonAsync(client, "/api/v1/pods?fieldSelector=spec.nodeName%3Dnode-1");
+        Assert.Empty(elsewhere.Body!["items"]!.AsArray());
+
         var kubernetes = await ApiClient.GetJsonAsync(client, "/api/v1/namespaces/default/services/kubernetes");
         Assert.Equal(Cluster.ApiServerPort, kubernetes.Body!["spec"]!["ports"]![0]!["targetPort"]!.GetValue<int>());
     }

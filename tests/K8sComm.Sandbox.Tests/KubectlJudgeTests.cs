@@ -170,6 +170,14 @@ public sealed class KubectlJudgeTests(SecureClusterFixture fixture) : IClassFixt
     }
 
     [SkippableFact]
+    public async Task DescribeNodeListsThePodsOnIt()
+    {
+        var result = await Run("certificate", "describe", "node", "node-0");
+        Assert.Matches(@"InternalIP:\s+127\.0\.0\.1", result.Output);
+        Assert.Matches(@"default\s+echo-0", result.Output); // found with fieldSelector spec.nodeName=node-0
+    }
+
+    [SkippableFact]
     public async Task GetPodsWithLabelSelector()
     {
         var result = await Run("certificate", "get", "pods", "-A", "-l", "app=echo", "-o", "name");

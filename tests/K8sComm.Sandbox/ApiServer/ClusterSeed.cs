@@ -116,6 +116,8 @@ public static class ClusterSeed
             ["spec"] = new JsonObject { ["podCIDR"] = "10.244.0.0/24" },
             ["status"] = new JsonObject
             {
+                ["capacity"] = new JsonObject { ["cpu"] = "2", ["memory"] = "8Gi", ["ephemeral-storage"] = "50Gi", ["pods"] = "110" },
+                ["allocatable"] = new JsonObject { ["cpu"] = "2", ["memory"] = "7Gi", ["ephemeral-storage"] = "45Gi", ["pods"] = "110" },
                 ["addresses"] = new JsonArray(
                     new JsonObject { ["type"] = "InternalIP", ["address"] = "127.0.0.1" },
                     new JsonObject { ["type"] = "Hostname", ["address"] = node.Name }),
