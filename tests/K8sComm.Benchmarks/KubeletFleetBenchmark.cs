@@ -10,26 +10,30 @@ namespace K8sComm.Benchmarks;
 /// <summary>
 /// `kubelets`: how long a sandbox kubelet fleet takes to start and stop, and what it costs in memory,
 /// for 100 / 1,000 / 5,000 kubelets in one process (target: 5,000 started in under 10 s).
+/// `--insecure` uses the Insecure postures instead: weak certificates and a read-only port each, so
+/// twice the listeners.
 /// </summary>
 internal static class KubeletFleetBenchmark
 {
     public static async Task<int> RunAsync(string[] args)
     {
-        int[] sizes = args.Length > 0 ? [.. args.Select(int.Parse)] : [100, 1_000, 5_000];
-        FileDescriptors.EnsureAtLeast(sizes.Max() + 1_024); // a listener per kubelet, plus headroom
+        var insecure = args.Contains("--insecure");
+        int[] sizes = args.Any(a => a != "--insecure") ? [.. args.Where(a => a != "--insecure").Select(int.Parse)] : [100, 1_000, 5_000];
+        FileDescriptors.EnsureAtLeast(sizes.Max() * (insecure ? 2 : 1) + 1_024); // a listener per port, plus headroom
         using var ca = CreateClusterCa();
 
         // Warm up JIT, Kestrel and the shared keys, so the first size isn't charged for them.
-        await using (var warm = await KubeletFleet.StartAsync(Options(ca, 10)))
+        await using (var warm = await KubeletFleet.StartAsync(Options(ca, 10, insecure)))
             await ProbeAsync(warm.Kubelets, 10);
 
+        Console.WriteLine($"postures: {(insecure ? "Insecure (cycling weak certificates, read-only port)" : "Secure")}");
         Console.WriteLine($"open-file soft limit: {FileDescriptors.SoftLimit()}, cores: {Environment.ProcessorCount}, runtime: {RuntimeInformation.FrameworkDescription}");
         Console.WriteLine("| kubelets | start (ms) | first request to 50 kubelets (ms) | stop (ms) | managed heap after start (MiB) | working set after start (MiB) |");
         Console.WriteLine("|---:|---:|---:|---:|---:|---:|");
         foreach (var size in sizes)
         {
             var managedBefore = GC.GetTotalMemory(forceFullCollection: true);
-            var options = Options(ca, size);
+            var options = Options(ca, size, insecure);
 
             var start = Stopwatch.StartNew();
             var fleet = await KubeletFleet.StartAsync(options);
@@ -53,10 +57,10 @@ internal static class KubeletFleetBenchmark
         return 0;
     }
 
-    static KubeletFleetOptions Options(X509Certificate2 ca, int size) => new()
+    static KubeletFleetOptions Options(X509Certificate2 ca, int size, bool insecure) => new()
     {
         ClusterCa = ca,
-        Specs = [.. Enumerable.Range(0, size).Select(i => new KubeletSpec($"node-{i}", KubeletPosture.Secure))],
+        Specs = [.. Enumerable.Range(0, size).Select(i => new KubeletSpec($"node-{i}", insecure ? KubeletPosture.Insecure(i) : KubeletPosture.Secure))],
     };
 
     // One HTTPS request each to kubelets spread over the fleet: handshake (and lazy certificate) included.
@@ -70,8 +74,9 @@ internal static class KubeletFleetBenchmark
         for (var i = 0; i < kubelets.Count && i / step < count; i += step)
         {
             using var response = await http.GetAsync(new Uri(kubelets[i].Uri, "/healthz"));
-            if ((int)response.StatusCode != 401)
-                throw new InvalidOperationException($"{kubelets[i]} answered {(int)response.StatusCode}, expected 401 for an anonymous call.");
+            var expected = kubelets[i].Posture.Anonymous == AnonymousMode.Allowed ? 200 : 401;
+            if ((int)response.StatusCode != expected)
+                throw new InvalidOperationException($"{kubelets[i]} answered {(int)response.StatusCode} to an anonymous call, expected {expected}.");
         }
     }
 

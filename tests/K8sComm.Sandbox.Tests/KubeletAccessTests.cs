@@ -61,16 +61,19 @@ public sealed class KubeletAccessTests(KubeletFleetFixture fixture) : IClassFixt
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
     }
 
-    [Fact]
-    public async Task A_bearer_token_the_kubelet_cannot_verify_does_not_fall_back_to_anonymous()
+    [Theory]
+    [InlineData(AnonymousMode.Rejected, HttpStatusCode.Unauthorized)]
+    [InlineData(AnonymousMode.DeniedByAuthorization, HttpStatusCode.Unauthorized)] // not 403: no fallback to anonymous
+    [InlineData(AnonymousMode.Allowed, HttpStatusCode.OK)] // webhook off: the token is never read
+    public async Task A_bearer_token_the_kubelet_cannot_verify_is_rejected_where_webhook_authentication_is_on(AnonymousMode mode, HttpStatusCode expected)
     {
         using var http = TlsClient.Http();
-        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(Anon(AnonymousMode.Allowed).Uri, "/pods"));
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(Anon(mode).Uri, "/pods"));
         request.Headers.Authorization = new("Bearer", "not-a-real-token");
 
         using var response = await http.SendAsync(request);
 
-        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        Assert.Equal(expected, response.StatusCode);
     }
 
     [Fact]

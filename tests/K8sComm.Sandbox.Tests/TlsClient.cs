@@ -5,8 +5,8 @@ using System.Security.Cryptography.X509Certificates;
 
 namespace K8sComm.Sandbox.Tests;
 
-/// <summary>What a TLS handshake showed: the server's certificate and what the platform thought of it.</summary>
-internal sealed record Handshake(X509Certificate2 Certificate, SslPolicyErrors Errors);
+/// <summary>What a TLS handshake showed: the server's certificate.</summary>
+internal sealed record Handshake(X509Certificate2 Certificate);
 
 /// <summary>Client-side helpers with short timeouts, so a misbehaving server fails a test instead of hanging it.</summary>
 internal static class TlsClient
@@ -20,19 +20,17 @@ internal static class TlsClient
         using var tcp = new TcpClient();
         await tcp.ConnectAsync(IPAddress.Loopback, port, cts.Token);
         X509Certificate2? presented = null;
-        var errors = SslPolicyErrors.None;
         await using var ssl = new SslStream(tcp.GetStream());
         await ssl.AuthenticateAsClientAsync(new SslClientAuthenticationOptions
         {
             TargetHost = targetHost,
-            RemoteCertificateValidationCallback = (_, cert, chain, policyErrors) =>
+            RemoteCertificateValidationCallback = (_, cert, _, _) =>
             {
                 presented = X509CertificateLoader.LoadCertificate(cert!.GetRawCertData());
-                errors = policyErrors;
                 return true;
             },
         }, cts.Token);
-        return new Handshake(presented!, errors);
+        return new Handshake(presented!);
     }
 
     /// <summary>An HttpClient that accepts any server certificate and may present a client certificate.</summary>

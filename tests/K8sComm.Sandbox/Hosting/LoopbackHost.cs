@@ -18,6 +18,7 @@ internal static class LoopbackHost
     public static WebApplication Build(Action<KestrelServerOptions> listen)
     {
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
+        builder.WebHost.UseSockets(sockets => sockets.CreateBoundListenSocket = ListenSockets.CreateBound);
         builder.WebHost.UseKestrelCore().UseKestrelHttpsConfiguration().ConfigureKestrel(options =>
         {
             options.AddServerHeader = false;

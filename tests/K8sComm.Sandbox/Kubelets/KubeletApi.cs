@@ -47,8 +47,11 @@ internal static class KubeletApi
         user = AuthenticatedUser(context, identity);
         if (user is not null)
             return true; // a cluster-CA client certificate (the API server's) is authorized for everything
-        if (context.Request.Headers.Authorization.Count > 0)
-            return false; // presented credentials that can't be verified never fall back to anonymous
+        // With webhook authentication on, a bearer token goes to a TokenReview the sandbox can't pass, and
+        // a presented credential that fails never falls back to anonymous. With it off (the AlwaysAllow
+        // posture), nothing reads the token and the request is simply anonymous.
+        if (context.Request.Headers.Authorization.Count > 0 && kubelet.Posture.Anonymous != AnonymousMode.Allowed)
+            return false;
         switch (kubelet.Posture.Anonymous)
         {
             case AnonymousMode.Allowed:

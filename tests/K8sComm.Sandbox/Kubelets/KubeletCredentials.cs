@@ -22,7 +22,9 @@ internal sealed class KubeletCredentials(X509Certificate2 leaf, X509Certificate2
             SslCertificateTrust.CreateForX509Collection([clusterCa], sendTrustInHandshake: true)),
         ClientCertificateRequired = true,
         RemoteCertificateValidationCallback = static (_, _, _, _) => true,
+        // Set here (as Kestrel would), so Kestrel leaves this shared instance alone; HTTP/2 forbids renegotiation.
         ApplicationProtocols = [SslApplicationProtocol.Http2, SslApplicationProtocol.Http11],
+        AllowRenegotiation = false,
 #pragma warning disable SYSLIB0040 // the only switch .NET offers that lowers OpenSSL's security level
         // OpenSSL (security level 2) refuses to serve an RSA-1024 or SHA-1-signed certificate at all; a Go
         // kubelet serves them. On Linux this policy sets the level to 0; clients still negotiate real

@@ -38,7 +38,7 @@ public sealed class SandboxKubelet
     /// <summary>http://127.0.0.1:ReadOnlyPort/, or null when the read-only port is closed.</summary>
     public Uri? ReadOnlyUri => ReadOnlyPort is { } port ? new Uri($"http://127.0.0.1:{port}/") : null;
 
-    /// <summary>The serving certificate the kubelet presents (public part only).</summary>
+    /// <summary>The serving certificate the kubelet presents (public part only; a new instance per call).</summary>
     public X509Certificate2 ServingCertificate => Certificates.PublicOnly(Credentials.Leaf);
 
     /// <summary>The serving certificate as PEM.</summary>
