@@ -177,4 +177,19 @@ public sealed class GetApiServerEndpointTests : IAsyncLifetime
         Assert.Empty(result.Errors);
         Assert.Equal(["sandbox-token"], result.Output.Select(o => o.ToString()));
     }
+
+    [Fact]
+    public void Probing_a_context_that_skips_verification_warns_in_the_users_language()
+    {
+        using var session = ModuleSession.Start("ko-KR");
+        var result = session.Invoke("Get-ApiServerEndpoint -Kubeconfig $Path -Context sandbox-insecure -Probe",
+            ModuleSession.Vars(("Path", _cluster.Files.MultiContextKubeconfig)));
+
+        Assert.Empty(result.Errors);
+        var warning = Assert.Single(result.Warnings);
+        Assert.Contains("sandbox-insecure", warning.Message);
+        Assert.Matches(@"\p{IsHangulSyllables}", warning.Message);
+        dynamic endpoint = Assert.Single(result.Output);
+        Assert.True((bool)endpoint.Probe.Reachable);
+    }
 }

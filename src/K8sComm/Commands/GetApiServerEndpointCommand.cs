@@ -164,6 +164,11 @@ public sealed class GetApiServerEndpointCommand : PSCmdlet, IDisposable
     private Task<ProbeResult> ProbeOne(ApiServerEndpoint endpoint, TimeSpan timeout)
     {
         WriteVerbose(string.Format(Strings.Verbose_Probing, endpoint.Server));
+        if (endpoint.InsecureSkipTlsVerify)
+        {
+            // The user's own setting, honoured as a client would; but say out loud what it means.
+            WriteWarning(string.Format(Strings.Warning_ProbeWithoutVerification, endpoint.Context ?? endpoint.Server.ToString()));
+        }
         return ApiServerProber.ProbeAsync(endpoint.Resolved, timeout, _stopping.Token);
     }
 }
