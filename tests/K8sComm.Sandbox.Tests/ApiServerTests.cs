@@ -402,3 +402,24 @@ public sealed class RsaClusterTests
         Assert.Contains("sandbox-admin", result.Output);
     }
 }
+
+public sealed class IPv6ClusterTests
+{
+    [SkippableFact]
+    public async Task ApiServerOnIPv6LoopbackIsReachableByItsBracketedAddress()
+    {
+        Skip.IfNot(System.Net.Sockets.Socket.OSSupportsIPv6, "this machine has no IPv6 loopback");
+        await using var cluster = await SandboxCluster.StartAsync(new SandboxOptions { NodeCount = 1, IPv6 = true });
+        Assert.Equal($"https://[::1]:{cluster.ApiServerPort}/", cluster.ApiServerUri.ToString());
+        Assert.Equal("::1", cluster.InClusterEnvironment["KUBERNETES_SERVICE_HOST"]);
+        Assert.Contains($"server: \"https://[::1]:{cluster.ApiServerPort}\"", File.ReadAllText(cluster.Files.TokenKubeconfig));
+
+        using var admin = ApiClient.Create(cluster, cluster.AdminToken);
+        var api = await ApiClient.GetJsonAsync(admin, "/api");
+        Assert.Equal($"[::1]:{cluster.ApiServerPort}", api.Body!["serverAddressByClientCIDRs"]![0]!["serverAddress"]!.GetValue<string>());
+
+        Skip.If(Kubectl.Path is null, Kubectl.MissingReason);
+        var version = await Kubectl.RunAsync(cluster, cluster.Files.CertificateKubeconfig, "get", "--raw", "/version");
+        Assert.True(version.ExitCode == 0, version.ToString());
+    }
+}

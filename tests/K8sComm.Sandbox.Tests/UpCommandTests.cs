@@ -71,6 +71,6 @@ public sealed class UpCommandTests
         var usage = await bare.StandardError.ReadToEndAsync();
         await bare.WaitForExitAsync();
         Assert.Equal(2, bare.ExitCode);
-        Assert.Contains("up [--posture Secure|Insecure] [--nodes N]", usage);
+        Assert.Contains("up [--posture Secure|Insecure] [--nodes N] [--ipv6]", usage);
     }
 }

@@ -64,7 +64,7 @@ public sealed class SandboxCluster : IAsyncDisposable
     /// <summary>KUBERNETES_SERVICE_HOST and KUBERNETES_SERVICE_PORT as a pod would see them.</summary>
     public IReadOnlyDictionary<string, string> InClusterEnvironment => new Dictionary<string, string>
     {
-        ["KUBERNETES_SERVICE_HOST"] = "127.0.0.1",
+        ["KUBERNETES_SERVICE_HOST"] = _apiServer.Address.ToString(),
         ["KUBERNETES_SERVICE_PORT"] = ApiServerPort.ToString(),
         ["KUBERNETES_SERVICE_PORT_HTTPS"] = ApiServerPort.ToString(),
     };
@@ -89,6 +89,7 @@ public sealed class SandboxCluster : IAsyncDisposable
         {
             // The three hosts are independent: start them side by side.
             apiServerStart = ApiServerHost.StartAsync(pki.ApiServerCertificate,
+                options.IPv6 ? System.Net.IPAddress.IPv6Loopback : System.Net.IPAddress.Loopback,
                 faults is null ? null : listen => listen.UseFaults(() => faults),
                 faults is null ? null : app => app.UseFaults(_ => faults),
                 cancellationToken);
@@ -99,6 +100,7 @@ public sealed class SandboxCluster : IAsyncDisposable
 
             var layout = new ClusterLayout(apiServer.Port, policy)
             {
+                ApiServerAddress = apiServer.Address.ToString(),
                 Nodes = (fleet?.Kubelets ?? []).Select(k => new NodeLayout(k.NodeName, k.Port, k.ReadOnlyPort)).ToList(),
                 EchoHttpPort = backends.HttpPort,
                 EchoHttpsPort = backends.HttpsPort,
@@ -106,7 +108,7 @@ public sealed class SandboxCluster : IAsyncDisposable
             };
             var state = ClusterSeed.Build(layout);
             var handler = new ApiRequestHandler(state,
-                new Authenticator(pki, adminToken, policy.Anonymous), new Authorizer(policy), proxy, apiServer.Port);
+                new Authenticator(pki, adminToken, policy.Anonymous), new Authorizer(policy), proxy, apiServer.Authority);
             apiServer.Attach(handler.HandleAsync);
 
             var cluster = new SandboxCluster(options, pki, adminToken, apiServer, fleet, backends, proxy, state, policy,

@@ -10,7 +10,7 @@ namespace K8sComm.Sandbox.ApiServer;
 /// objects, the self-reviews, or a proxied backend. Every failure is answered with a Status body.
 /// </summary>
 public sealed class ApiRequestHandler(ClusterState state, Authenticator authenticator, Authorizer authorizer,
-    ProxyForwarder proxy, int port)
+    ProxyForwarder proxy, string serverAddress)
 {
     private static readonly string[] HealthEndpoints = ["healthz", "livez", "readyz"];
     private static readonly string[] HealthChecks =
@@ -72,7 +72,7 @@ public sealed class ApiRequestHandler(ClusterState state, Authenticator authenti
             case ["version"]:
                 return ApiResponses.Json(context, DiscoveryDocuments.Version());
             case ["api"]:
-                return ApiResponses.Json(context, DiscoveryDocuments.ApiVersions(port));
+                return ApiResponses.Json(context, DiscoveryDocuments.ApiVersions(serverAddress));
             case ["apis"]:
                 return ApiResponses.Json(context, DiscoveryDocuments.ApiGroupList());
             case ["apis", var group] when DiscoveryDocuments.ApiGroup(group) is { } body:

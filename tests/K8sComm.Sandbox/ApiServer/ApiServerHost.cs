@@ -10,7 +10,7 @@ using Microsoft.AspNetCore.Server.Kestrel.Https;
 namespace K8sComm.Sandbox.ApiServer;
 
 /// <summary>
-/// Kestrel on 127.0.0.1 with an OS-chosen port, HTTPS, client certificates requested but optional (they are
+/// Kestrel on 127.0.0.1 (or [::1]) with an OS-chosen port, HTTPS, client certificates requested but optional (they are
 /// checked against the cluster CA by the authenticator, as kube-apiserver does). The request handler is
 /// attached after start because what it serves mentions the port it runs on.
 /// </summary>
@@ -19,19 +19,25 @@ public sealed class ApiServerHost : IAsyncDisposable
     private readonly WebApplication _app;
     private volatile RequestDelegate? _handler;
 
-    private ApiServerHost(WebApplication app) => _app = app;
+    private ApiServerHost(WebApplication app, IPAddress address) => (_app, Address) = (app, address);
 
+    public IPAddress Address { get; }
     public int Port { get; private set; }
-    public Uri Uri => new($"https://127.0.0.1:{Port}");
+    /// <summary>host:port as a URL authority (IPv6 in brackets).</summary>
+    public string Authority => new IPEndPoint(Address, Port).ToString();
+    public Uri Uri => new($"https://{Authority}");
 
     /// <param name="configureListener">Hook for connection-level behaviour (fault injection) before TLS.</param>
     /// <param name="configurePipeline">Hook for request middlewares (fault injection) before the API handler.</param>
-    public static async Task<ApiServerHost> StartAsync(X509Certificate2 servingCertificate,
+    /// <param name="address">A loopback address: 127.0.0.1 by default, or ::1.</param>
+    public static async Task<ApiServerHost> StartAsync(X509Certificate2 servingCertificate, IPAddress? address = null,
         Action<ListenOptions>? configureListener = null, Action<IApplicationBuilder>? configurePipeline = null,
         CancellationToken cancellationToken = default)
     {
+        address ??= IPAddress.Loopback;
+        if (!IPAddress.IsLoopback(address)) throw new ArgumentException("The sandbox API server listens on loopback only.", nameof(address));
         ListenOptions? listener = null;
-        var app = LoopbackHost.Build(kestrel => kestrel.Listen(IPAddress.Loopback, 0, listen =>
+        var app = LoopbackHost.Build(kestrel => kestrel.Listen(address, 0, listen =>
         {
             listener = listen;
             listen.Protocols = HttpProtocols.Http1AndHttp2;
@@ -46,7 +52,7 @@ public sealed class ApiServerHost : IAsyncDisposable
             });
         }));
 
-        var host = new ApiServerHost(app);
+        var host = new ApiServerHost(app, address);
         configurePipeline?.Invoke(app);
         app.Run(context => host._handler is { } handler
             ? handler(context)

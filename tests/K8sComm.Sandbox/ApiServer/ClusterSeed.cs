@@ -232,12 +232,12 @@ public static class ClusterSeed
     private static JsonObject ApiServerMirrorPod(ClusterLayout layout, string? nodeName)
     {
         var name = nodeName is null ? "kube-apiserver" : $"kube-apiserver-{nodeName}";
-        var command = layout.Policy.CommandLine(layout.ApiServerPort).ToArray();
+        var command = layout.Policy.CommandLine(layout.ApiServerAddress, layout.ApiServerPort).ToArray();
         var annotations = new JsonObject
         {
             ["kubernetes.io/config.mirror"] = ServiceAccountTokenIssuer.StableUid("mirror", name),
             ["kubernetes.io/config.source"] = "file",
-            ["kubeadm.kubernetes.io/kube-apiserver.advertise-address.endpoint"] = $"127.0.0.1:{layout.ApiServerPort}",
+            ["kubeadm.kubernetes.io/kube-apiserver.advertise-address.endpoint"] = layout.ApiServerAuthority,
         };
         return Pod("kube-system", name, Labels(("component", "kube-apiserver"), ("tier", "control-plane")), nodeName,
             Container("kube-apiserver", $"registry.k8s.io/kube-apiserver:{KubernetesVersion}", command,

@@ -81,8 +81,11 @@ public static class UpCommand
                     options = options with { NodeCount = nodes };
                     i++;
                     break;
+                case "--ipv6":
+                    options = options with { IPv6 = true };
+                    break;
                 default:
-                    problem = $"up: unknown or incomplete option '{args[i]}' (expected --posture Secure|Insecure, --nodes N)";
+                    problem = $"up: unknown or incomplete option '{args[i]}' (expected --posture Secure|Insecure, --nodes N, --ipv6)";
                     return false;
             }
         }
