@@ -60,22 +60,44 @@ internal static class CertificateMaterial
         return bundle.Count > 0 ? bundle : throw Invalid(field, "holds no certificate");
     }
 
-    /// <summary>Combines a PEM certificate and its PEM private key; each failure names its own field.</summary>
-    public static X509Certificate2 ParseClientCertificate(byte[] certificate, string certificateField, byte[] key, string keyField)
+    private static readonly string[] PrivateKeyLabels = ["PRIVATE KEY", "RSA PRIVATE KEY", "EC PRIVATE KEY"];
+
+    /// <summary>Parses a PEM client certificate (public part only, for its facts).</summary>
+    public static X509Certificate2 ParsePemCertificate(byte[] certificate, string field)
     {
-        var certificatePem = Encoding.ASCII.GetString(certificate);
         try
         {
-            using var _ = X509Certificate2.CreateFromPem(certificatePem);
+            return X509Certificate2.CreateFromPem(Encoding.ASCII.GetString(certificate));
         }
         catch (CryptographicException)
         {
-            throw Invalid(certificateField, "does not hold a readable PEM certificate");
+            throw Invalid(field, "does not hold a readable PEM certificate");
+        }
+    }
+
+    /// <summary>A cheap check that the key is a PEM private key; the costly import waits for <see cref="CombineWithKey"/>.</summary>
+    public static void CheckPemPrivateKey(byte[] key, string field)
+    {
+        var text = Encoding.ASCII.GetString(key).AsSpan();
+        while (PemEncoding.TryFind(text, out var fields))
+        {
+            if (PrivateKeyLabels.Contains(text[fields.Label].ToString()))
+            {
+                return;
+            }
+
+            text = text[fields.Location.End..];
         }
 
+        throw Invalid(field, "does not hold a PEM private key");
+    }
+
+    /// <summary>Combines a PEM certificate with its PEM private key; a key that can't be used names its field.</summary>
+    public static X509Certificate2 CombineWithKey(byte[] certificate, byte[] key, string keyField)
+    {
         try
         {
-            return X509Certificate2.CreateFromPem(certificatePem, Encoding.ASCII.GetString(key));
+            return X509Certificate2.CreateFromPem(Encoding.ASCII.GetString(certificate), Encoding.ASCII.GetString(key));
         }
         catch (Exception e) when (e is CryptographicException or ArgumentException)
         {
