@@ -84,7 +84,7 @@ internal static class KubeconfigBenchmark
         return (times[iterations / 2], times[Math.Min(iterations - 1, (int)(iterations * 0.95))], cpu[iterations / 2]);
     }
 
-    /// <summary>A realistic large kubeconfig: 50 clusters with CA data, one user per context, a mix of
+    /// <summary>A realistic large kubeconfig: 50 clusters, each with its own RSA-2048 CA as data, one user per context, a mix of
     /// tokens, token files, exec plugins, auth providers and client certificates (1 in <paramref name="certificateEvery"/>), namespaces on half.</summary>
     private static string Generate(int contexts, int certificateEvery)
     {
@@ -92,12 +92,18 @@ internal static class KubeconfigBenchmark
         var caRequest = new CertificateRequest("CN=bench-ca", caKey, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
         caRequest.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, true));
         using var ca = caRequest.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddYears(1));
-        var caData = Base64(ca.ExportCertificatePem());
+        var caKeySize = 2048;
 
         var yaml = new StringBuilder("apiVersion: v1\nkind: Config\ncurrent-context: ctx-0000\nclusters:\n");
         var clusters = Math.Max(1, contexts / 10);
         for (var c = 0; c < clusters; c++)
         {
+            // Every cluster has its own CA, as separate clusters do.
+            using var clusterKey = RSA.Create(caKeySize);
+            var clusterRequest = new CertificateRequest($"CN=cluster-{c:D3}-ca", clusterKey, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+            clusterRequest.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, true));
+            using var clusterCa = clusterRequest.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddYears(10));
+            var caData = Base64(clusterCa.ExportCertificatePem());
             yaml.Append($"- name: cluster-{c:D3}\n  cluster:\n    server: https://10.{c / 250}.{c % 250}.1:6443\n    certificate-authority-data: {caData}\n");
         }
 

@@ -181,10 +181,7 @@ public sealed class EndpointResolver(TimeProvider? clock = null)
                 return new(null, new CertificateAuthorityInfo(source, null));
             }
 
-            var bundle = CertificateMaterial.ParseBundle(bytes, field);
-            var facts = CertificateMaterial.Facts(bundle[0]);
-            foreach (var certificate in bundle) certificate.Dispose();
-            return new(bytes, new CertificateAuthorityInfo(source, facts));
+            return new(bytes, new CertificateAuthorityInfo(source, CertificateMaterial.ReadBundle(bytes, field)));
         }
 
         private static string Field(KubeconfigCluster cluster, string key) => $"clusters[{cluster.Name}].{key}";
@@ -241,13 +238,11 @@ public sealed class EndpointResolver(TimeProvider? clock = null)
                 return null;
             }
 
-            using (var parsed = CertificateMaterial.ParsePemCertificate(certificate, certificateField))
-            {
-                methods.Add(new(AuthenticationKind.ClientCertificate,
-                    user.ClientCertificateData is not null ? "client-certificate-data" : user.ClientCertificate,
-                    parsed.Subject,
-                    new DateTimeOffset(parsed.NotAfter.ToUniversalTime(), TimeSpan.Zero)));
-            }
+            var (subject, notAfter) = CertificateMaterial.ReadClientCertificate(certificate, certificateField);
+            methods.Add(new(AuthenticationKind.ClientCertificate,
+                user.ClientCertificateData is not null ? "client-certificate-data" : user.ClientCertificate,
+                subject,
+                notAfter));
 
             if (key is null)
             {

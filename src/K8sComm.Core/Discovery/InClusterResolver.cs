@@ -95,10 +95,7 @@ public static class InClusterResolver
         }
 
         var bytes = CertificateMaterial.ReadFile(path, path);
-        var bundle = CertificateMaterial.ParseBundle(bytes, path);
-        var facts = CertificateMaterial.Facts(bundle[0]);
-        foreach (var certificate in bundle) certificate.Dispose();
-        return (bytes, new CertificateAuthorityInfo(path, facts));
+        return (bytes, new CertificateAuthorityInfo(path, CertificateMaterial.ReadBundle(bytes, path)));
     }
 
     private static string Namespace(IReadOnlyDictionary<string, string?> environment, string directory)
