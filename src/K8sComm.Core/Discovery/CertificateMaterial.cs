@@ -3,7 +3,10 @@ using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using K8sComm.Core.Tls;
 using Org.BouncyCastle.Asn1.X509;
-using Org.BouncyCastle.Crypto.Parameters;
+using Org.BouncyCastle.Asn1;
+using Org.BouncyCastle.Asn1.EdEC;
+using Org.BouncyCastle.Asn1.Pkcs;
+using Org.BouncyCastle.Asn1.X9;
 using Org.BouncyCastle.X509;
 using BcCertificate = Org.BouncyCastle.X509.X509Certificate;
 
@@ -115,13 +118,7 @@ internal static class CertificateMaterial
         var san = certificate.GetExtensionValue(X509Extensions.SubjectAlternativeName) is { } sanValue
             ? new X509SubjectAlternativeNameExtension(sanValue.GetOctets())
             : null;
-        var (algorithm, size) = certificate.GetPublicKey() switch
-        {
-            RsaKeyParameters rsa => ("RSA", rsa.Modulus.BitLength),
-            ECPublicKeyParameters ec => ("ECDSA", ec.Parameters.Curve.FieldSize),
-            Ed25519PublicKeyParameters => ("Ed25519", 256),
-            _ => (certificate.SubjectPublicKeyInfo.Algorithm.Algorithm.Id, 0),
-        };
+        var (algorithm, size) = PublicKey(certificate.SubjectPublicKeyInfo);
         return new CertificateFacts(
             Name(structure.Subject),
             Name(structure.Issuer),
@@ -135,6 +132,37 @@ internal static class CertificateMaterial
             new Oid(certificate.SigAlgOid).FriendlyName ?? certificate.SigAlgOid,
             certificate.GetBasicConstraints() >= 0,
             structure.Subject.Equivalent(structure.Issuer));
+    }
+
+    /// <summary>Reads the key's algorithm and size straight from its encoding: BouncyCastle's key objects
+    /// validate an RSA modulus on construction, which costs milliseconds per certificate.</summary>
+    private static (string Algorithm, int Size) PublicKey(SubjectPublicKeyInfo info)
+    {
+        var algorithm = info.Algorithm.Algorithm;
+        if (algorithm.Equals(PkcsObjectIdentifiers.RsaEncryption))
+        {
+            return ("RSA", RsaPublicKeyStructure.GetInstance(info.ParsePublicKey()).Modulus.BitLength);
+        }
+
+        if (algorithm.Equals(X9ObjectIdentifiers.IdECPublicKey))
+        {
+            var curve = info.Algorithm.Parameters as DerObjectIdentifier;
+            var size = curve?.Id switch
+            {
+                "1.2.840.10045.3.1.7" => 256,
+                "1.3.132.0.34" => 384,
+                "1.3.132.0.35" => 521,
+                _ => curve is null ? 0 : ECNamedCurveTable.GetByOid(curve)?.Curve.FieldSize ?? 0,
+            };
+            return ("ECDSA", size);
+        }
+
+        if (algorithm.Equals(EdECObjectIdentifiers.id_Ed25519))
+        {
+            return ("Ed25519", 256);
+        }
+
+        return (new Oid(algorithm.Id).FriendlyName ?? algorithm.Id, 0);
     }
 
     private static BcCertificate Parse(byte[] der, string field)
