@@ -198,6 +198,41 @@ public sealed class KubectlParityTests
                     """,
             },
             ["ctx.yaml", "far.yaml"]),
+        new("a key written twice: the last one counts",
+            new Dictionary<string, string>
+            {
+                ["config"] = """
+                    current-context: a
+                    current-context: b
+                    clusters: [{name: k, cluster: {server: "https://first", server: "https://second"}}]
+                    contexts: [{name: a, context: {cluster: k}}, {name: b, context: {cluster: k, namespace: bb}}]
+                    """,
+            },
+            ["config"]),
+        new("anchors and aliases",
+            new Dictionary<string, string>
+            {
+                ["config"] = """
+                    shared: &endpoint {server: "https://aliased:6443"}
+                    current-context: c
+                    clusters: [{name: k, cluster: *endpoint}]
+                    contexts: [{name: c, context: {cluster: k, namespace: &ns aliased-ns}}, {name: d, context: {cluster: k, namespace: *ns}}]
+                    """,
+            },
+            ["config"]),
+        new("several YAML documents: only the first counts",
+            new Dictionary<string, string>
+            {
+                ["config"] = """
+                    ---
+                    current-context: c
+                    clusters: [{name: k, cluster: {server: "https://k"}}]
+                    contexts: [{name: c, context: {cluster: k}}, {name: d, context: {cluster: k}}]
+                    ---
+                    current-context: d
+                    """,
+            },
+            ["config"]),
     ];
 
     private static Dictionary<string, string> CaseFiles() => new()
