@@ -96,7 +96,17 @@ internal static class CertificateMaterial
     {
         try
         {
-            return X509Certificate2.CreateFromPem(Encoding.ASCII.GetString(certificate), Encoding.ASCII.GetString(key));
+            var combined = X509Certificate2.CreateFromPem(Encoding.ASCII.GetString(certificate), Encoding.ASCII.GetString(key));
+            if (!OperatingSystem.IsWindows())
+            {
+                return combined;
+            }
+
+            // Windows' TLS stack (SChannel) can't use an ephemeral key; a PKCS#12 round trip gives it a usable one.
+            using (combined)
+            {
+                return LoadPkcs12(combined.Export(X509ContentType.Pkcs12));
+            }
         }
         catch (Exception e) when (e is CryptographicException or ArgumentException)
         {
@@ -205,6 +215,10 @@ internal static class CertificateMaterial
 
     private static DateTimeOffset Utc(DateTime time) =>
         new(DateTime.SpecifyKind(time.ToUniversalTime(), DateTimeKind.Utc), TimeSpan.Zero);
+
+#pragma warning disable SYSLIB0057 // X509CertificateLoader is .NET 9+; the core targets net8.0.
+    private static X509Certificate2 LoadPkcs12(byte[] pfx) => new(pfx);
+#pragma warning restore SYSLIB0057
 
     private static bool LooksLikePem(byte[] bytes) =>
         bytes.AsSpan().IndexOf("-----BEGIN"u8) >= 0;
