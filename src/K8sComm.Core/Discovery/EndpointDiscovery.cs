@@ -30,18 +30,38 @@ public sealed record DiscoveryRequest
 /// <summary>
 /// The whole discovery in kubectl's order: explicit files, else KUBECONFIG, else ~/.kube/config; with
 /// no kubeconfig at all and a pod's environment (and no context asked for), the in-cluster endpoint.
+/// Open it once, then resolve as many contexts as arrive: the kubeconfig is read only once.
 /// </summary>
-public static class EndpointDiscovery
+public sealed class EndpointDiscovery
 {
-    /// <summary>One result per endpoint. A single context that fails throws; with <see cref="DiscoveryRequest.All"/>
-    /// each failing context carries its own error.</summary>
-    public static IReadOnlyList<ContextResolution> Discover(
-        DiscoveryRequest request, TimeProvider? clock = null, CancellationToken cancellationToken = default)
+    /// <summary>The name a result carries when it came from the pod, not a kubeconfig context.</summary>
+    public const string InClusterContextName = "(in-cluster)";
+
+    private readonly Kubeconfig? _config;
+    private readonly ContextResolution? _inCluster;
+    private readonly EndpointResolver _resolver;
+
+    private EndpointDiscovery(Kubeconfig? config, ContextResolution? inCluster, TimeProvider? clock)
+    {
+        _config = config;
+        _inCluster = inCluster;
+        _resolver = new EndpointResolver(clock);
+    }
+
+    /// <summary>The kubeconfig files read, in precedence order; empty for the in-cluster endpoint.</summary>
+    public IReadOnlyList<string> KubeconfigFiles => _config?.Files ?? [];
+
+    /// <summary>True when the endpoint is the pod's own (asked for, or the fallback).</summary>
+    public bool IsInCluster => _inCluster is not null;
+
+    /// <summary>Finds the kubeconfig (or the pod) and reads it. Throws what no context could get past:
+    /// nothing found, malformed YAML.</summary>
+    public static EndpointDiscovery Open(DiscoveryRequest request, TimeProvider? clock = null, CancellationToken cancellationToken = default)
     {
         var environment = request.Environment ?? ProcessEnvironment();
         if (request.InCluster)
         {
-            return [InCluster(request, environment, clock)];
+            return new(null, InCluster(request, environment, clock), clock);
         }
 
         var location = KubeconfigLocator.Locate(
@@ -51,25 +71,59 @@ public static class EndpointDiscovery
             request.WorkingDirectory);
         if (location.IsEmpty && request.Context is null && InClusterResolver.IsAvailable(environment))
         {
-            return [InCluster(request, environment, clock)];
+            return new(null, InCluster(request, environment, clock), clock);
         }
 
-        var config = KubeconfigLoader.Load(location, cancellationToken);
-        var resolver = new EndpointResolver(clock);
-        if (request.All)
-        {
-            return resolver.ResolveAll(config, cancellationToken);
-        }
-
-        var endpoint = resolver.Resolve(config, request.Context);
-        return [new ContextResolution(endpoint.Context!, endpoint, null)];
+        return new(KubeconfigLoader.Load(location, cancellationToken), null, clock);
     }
 
-    private static ContextResolution InCluster(DiscoveryRequest request, IReadOnlyDictionary<string, string?> environment, TimeProvider? clock) =>
-        new(InClusterContextName, InClusterResolver.Resolve(environment, request.ServiceAccountPath, clock), null);
+    /// <summary>One context (null: the current one); a failure is carried on the result, not thrown.</summary>
+    public ContextResolution Resolve(string? context)
+    {
+        if (_inCluster is not null) return _inCluster;
+        try
+        {
+            var endpoint = _resolver.Resolve(_config!, context);
+            return new ContextResolution(endpoint.Context!, endpoint, null);
+        }
+        catch (K8sCommException failure)
+        {
+            return new ContextResolution(context ?? "", null, failure);
+        }
+    }
 
-    /// <summary>The name a result carries when it came from the pod, not a kubeconfig context.</summary>
-    public const string InClusterContextName = "(in-cluster)";
+    /// <summary>Every context, each with its own endpoint or error.</summary>
+    public IReadOnlyList<ContextResolution> ResolveAll(CancellationToken cancellationToken = default) =>
+        _inCluster is not null ? [_inCluster] : _resolver.ResolveAll(_config!, cancellationToken);
+
+    /// <summary>The request in one call. A single context that fails throws; with
+    /// <see cref="DiscoveryRequest.All"/> each failing context carries its own error.</summary>
+    public static IReadOnlyList<ContextResolution> Discover(
+        DiscoveryRequest request, TimeProvider? clock = null, CancellationToken cancellationToken = default)
+    {
+        var discovery = Open(request, clock, cancellationToken);
+        if (request.All && !discovery.IsInCluster)
+        {
+            return discovery.ResolveAll(cancellationToken);
+        }
+
+        var resolution = discovery.Resolve(request.Context);
+        return resolution.Error is null ? [resolution] : throw resolution.Error;
+    }
+
+    // Like a context, the pod's endpoint carries its failure (say, no token mounted) rather than throwing
+    // it, so the caller can still tell the user it went looking in the pod.
+    private static ContextResolution InCluster(DiscoveryRequest request, IReadOnlyDictionary<string, string?> environment, TimeProvider? clock)
+    {
+        try
+        {
+            return new(InClusterContextName, InClusterResolver.Resolve(environment, request.ServiceAccountPath, clock), null);
+        }
+        catch (K8sCommException failure)
+        {
+            return new(InClusterContextName, null, failure);
+        }
+    }
 
     private static Dictionary<string, string?> ProcessEnvironment() =>
         new[] { KubeconfigLocator.VariableName, InClusterResolver.HostVariable, InClusterResolver.PortVariable, InClusterResolver.PodNamespaceVariable }
