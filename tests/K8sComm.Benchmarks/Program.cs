@@ -5,15 +5,25 @@ switch (args.FirstOrDefault())
 {
     case "sandbox-cluster":
         await SandboxClusterBenchmark.RunAsync();
-        break;
+        return 0;
     case "probe":
         await ProbeBenchmark.RunAsync();
-        break;
+        return 0;
     case "kubelets":
         return await KubeletFleetBenchmark.RunAsync(args[1..]);
+    case "kubeconfig":
+        return KubeconfigBenchmark.Run(args[1..]);
+    case "import":
+        Console.WriteLine(await ImportBenchmark.RunAsync());
+        return 0;
     default:
-        Console.Error.WriteLine("benchmarks: sandbox-cluster | probe | kubelets [sizes...] (default 100 1000 5000)");
+        Console.Error.WriteLine("""
+            usage: K8sComm.Benchmarks <verb> [args]
+              sandbox-cluster                      start, dispose and warm requests of a sandbox cluster
+              probe                                warm Get-ApiServerEndpoint -Probe core against a sandbox
+              kubelets [sizes...]                  kubelet fleet start and memory (default 100 1000 5000)
+              kubeconfig [contexts] [iterations]   resolve all contexts of a large kubeconfig (default 500)
+              import                               Import-Module plus first call in a fresh process
+            """);
         return 2;
 }
-
-return 0;

@@ -236,6 +236,11 @@ public sealed class ApiServerTests(SecureClusterFixture fixture) : IClassFixture
         var defaults = await ApiClient.GetJsonAsync(client, "/api/v1/namespaces/default/services");
         Assert.All(defaults.Body!["items"]!.AsArray(), s => Assert.Equal("default", s!["metadata"]!["namespace"]!.GetValue<string>()));
 
+        var onNode = await ApiClient.GetJsonAsync(client, "/api/v1/pods?fieldSelector=spec.nodeName%3Dnode-0,status.phase!%3DFailed,metadata.namespace%3Ddefault");
+        Assert.Equal("echo-0", Assert.Single(onNode.Body!["items"]!.AsArray())!["metadata"]!["name"]!.GetValue<string>());
+        var elsewhere = await ApiClient.GetJsonAsync(client, "/api/v1/pods?fieldSelector=spec.nodeName%3Dnode-1");
+        Assert.Empty(elsewhere.Body!["items"]!.AsArray());
+
         var kubernetes = await ApiClient.GetJsonAsync(client, "/api/v1/namespaces/default/services/kubernetes");
         Assert.Equal(Cluster.ApiServerPort, kubernetes.Body!["spec"]!["ports"]![0]!["targetPort"]!.GetValue<int>());
     }
@@ -360,5 +365,61 @@ public sealed class ApiServerPostureTests
         Assert.Equal(200, (await ApiClient.GetJsonAsync(admin, "/version")).Code);
         var failed = await ApiClient.GetJsonAsync(admin, "/api/v1/namespaces");
         Assert.Equal(500, failed.Code);
+    }
+}
+
+public sealed class KonnectivityOverrideTests
+{
+    [Theory]
+    [InlineData(SandboxPosture.Secure, false)]
+    [InlineData(SandboxPosture.Insecure, true)]
+    public async Task KonnectivityAgentOverrideDecidesTheEgressSelector(SandboxPosture posture, bool agent)
+    {
+        await using var cluster = await SandboxCluster.StartAsync(new SandboxOptions { Posture = posture, NodeCount = 0, KonnectivityAgent = agent });
+        using var admin = ApiClient.Create(cluster, cluster.AdminToken);
+        var agents = await ApiClient.GetJsonAsync(admin, "/api/v1/namespaces/kube-system/pods?labelSelector=k8s-app%3Dkonnectivity-agent");
+        Assert.Equal(agent ? 1 : 0, agents.Body!["items"]!.AsArray().Count);
+        var apiServer = await ApiClient.GetJsonAsync(admin, "/api/v1/namespaces/kube-system/pods?labelSelector=component%3Dkube-apiserver");
+        var command = apiServer.Body!["items"]![0]!["spec"]!["containers"]![0]!["command"]!.AsArray().Select(c => c!.GetValue<string>());
+        Assert.Equal(agent, command.Any(c => c.StartsWith("--egress-selector-config-file=", StringComparison.Ordinal)));
+    }
+}
+
+public sealed class RsaClusterTests
+{
+    [SkippableFact]
+    public async Task RsaClusterServesKubectlAndRs256Tokens()
+    {
+        await using var cluster = await SandboxCluster.StartAsync(new SandboxOptions { NodeCount = 1, Keys = K8sComm.Sandbox.Pki.KeyKind.Rsa2048 });
+        Assert.NotNull(cluster.Pki.ApiServerCertificate.GetRSAPublicKey());
+        Assert.Equal("RS256", cluster.Pki.ServiceAccountTokens.Algorithm);
+        using var sa = ApiClient.Create(cluster, cluster.IssueServiceAccountToken("default", "default"));
+        Assert.Equal(200, (await ApiClient.GetJsonAsync(sa, "/api/v1/namespaces/default/pods")).Code);
+
+        Skip.If(Kubectl.Path is null, Kubectl.MissingReason);
+        var result = await Kubectl.RunAsync(cluster, cluster.Files.CertificateKubeconfig, "auth", "whoami", "-o", "json");
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Contains("sandbox-admin", result.Output);
+    }
+}
+
+public sealed class IPv6ClusterTests
+{
+    [SkippableFact]
+    public async Task ApiServerOnIPv6LoopbackIsReachableByItsBracketedAddress()
+    {
+        Skip.IfNot(System.Net.Sockets.Socket.OSSupportsIPv6, "this machine has no IPv6 loopback");
+        await using var cluster = await SandboxCluster.StartAsync(new SandboxOptions { NodeCount = 1, IPv6 = true });
+        Assert.Equal($"https://[::1]:{cluster.ApiServerPort}/", cluster.ApiServerUri.ToString());
+        Assert.Equal("::1", cluster.InClusterEnvironment["KUBERNETES_SERVICE_HOST"]);
+        Assert.Contains($"server: \"https://[::1]:{cluster.ApiServerPort}\"", File.ReadAllText(cluster.Files.TokenKubeconfig));
+
+        using var admin = ApiClient.Create(cluster, cluster.AdminToken);
+        var api = await ApiClient.GetJsonAsync(admin, "/api");
+        Assert.Equal($"[::1]:{cluster.ApiServerPort}", api.Body!["serverAddressByClientCIDRs"]![0]!["serverAddress"]!.GetValue<string>());
+
+        Skip.If(Kubectl.Path is null, Kubectl.MissingReason);
+        var version = await Kubectl.RunAsync(cluster, cluster.Files.CertificateKubeconfig, "get", "--raw", "/version");
+        Assert.True(version.ExitCode == 0, version.ToString());
     }
 }

@@ -170,6 +170,14 @@ public sealed class KubectlJudgeTests(SecureClusterFixture fixture) : IClassFixt
     }
 
     [SkippableFact]
+    public async Task DescribeNodeListsThePodsOnIt()
+    {
+        var result = await Run("certificate", "describe", "node", "node-0");
+        Assert.Matches(@"InternalIP:\s+127\.0\.0\.1", result.Output);
+        Assert.Matches(@"default\s+echo-0", result.Output); // found with fieldSelector spec.nodeName=node-0
+    }
+
+    [SkippableFact]
     public async Task GetPodsWithLabelSelector()
     {
         var result = await Run("certificate", "get", "pods", "-A", "-l", "app=echo", "-o", "name");
@@ -221,5 +229,24 @@ public sealed class KubectlJudgeTests(SecureClusterFixture fixture) : IClassFixt
             process.Kill(entireProcessTree: true);
             await process.WaitForExitAsync();
         }
+    }
+}
+
+/// <summary>kubectl's view of the Insecure posture: weak kubelets are still proxied, and AlwaysAllow lets anyone do anything.</summary>
+public sealed class KubectlInsecurePostureTests
+{
+    [SkippableFact]
+    public async Task AlwaysAllowAndUnverifiedKubeletsAreVisibleToKubectl()
+    {
+        Skip.If(Kubectl.Path is null, Kubectl.MissingReason);
+        await using var cluster = await SandboxCluster.StartAsync(new SandboxOptions { Posture = SandboxPosture.Insecure, NodeCount = 2 });
+
+        var pods = await Kubectl.RunAsync(cluster, cluster.Files.InsecureKubeconfig, "get", "--raw", "/api/v1/nodes/node-1/proxy/pods");
+        Assert.True(pods.ExitCode == 0, pods.ToString());
+        Assert.Equal("PodList", JsonNode.Parse(pods.Output)!["kind"]!.GetValue<string>());
+
+        var canI = await Kubectl.RunAsync(cluster, cluster.Files.MultiContextKubeconfig,
+            "--context", "sandbox-sa", "auth", "can-i", "list", "secrets", "-n", "kube-system");
+        Assert.True(canI.ExitCode == 0 && canI.Output.Trim() == "yes", canI.ToString());
     }
 }

@@ -66,15 +66,6 @@ public sealed class PkiAndFilesTests(SecureClusterFixture fixture) : IClassFixtu
     }
 
     [Fact]
-    public void RsaClusterPkiWorksToo()
-    {
-        using var pki = ClusterPki.Create(KeyKind.Rsa2048);
-        Assert.NotNull(pki.ApiServerCertificate.GetRSAPrivateKey());
-        Assert.Equal("RS256", pki.ServiceAccountTokens.Algorithm);
-        Assert.True(pki.IsIssuedByCluster(pki.AdminClientCertificate));
-    }
-
-    [Fact]
     public void CertificateFactoryHonoursTheSpec()
     {
         using var ca = CertificateFactory.CreateAuthority("spec-ca", KeyKind.Rsa2048);
@@ -134,5 +125,30 @@ public sealed class PkiAndFilesTests(SecureClusterFixture fixture) : IClassFixtu
         Assert.Contains("insecure-skip-tls-verify: true", File.ReadAllText(files.InsecureKubeconfig));
         Assert.DoesNotContain("certificate-authority", File.ReadAllText(files.InsecureKubeconfig));
         Assert.Equal(Cluster.CaCertificatePem, File.ReadAllText(files.CaBundle));
+    }
+}
+
+/// <summary>Secrets stay out of every ToString.</summary>
+public sealed class SecretHygieneTests(SecureClusterFixture fixture) : IClassFixture<SecureClusterFixture>
+{
+    [Fact]
+    public void NoTokenOrKeyInAnyToString()
+    {
+        var cluster = fixture.Cluster;
+        var saToken = File.ReadAllText(Path.Combine(cluster.Files.ServiceAccountDirectory, "token"));
+        var keyPem = File.ReadAllText(cluster.Files.AdminKey);
+        var keyBody = keyPem.Split('\n')[1];
+        var user = new K8sComm.Sandbox.Files.KubeconfigUser("u") { Token = saToken, ClientKeyData = Convert.ToBase64String(Encoding.UTF8.GetBytes(keyPem)) };
+        var access = new K8sComm.Sandbox.Files.ClusterAccess(cluster.ApiServerUri, cluster.Pki, cluster.AdminToken, "default", "default", saToken);
+        var kubeconfig = new K8sComm.Sandbox.Files.Kubeconfig { Users = [user] };
+
+        foreach (var text in new[] { cluster.ToString(), cluster.Options.ToString(), cluster.Files.ToString(), user.ToString(),
+                     access.ToString(), kubeconfig.ToString(), cluster.Pki.ToString()! })
+        {
+            Assert.DoesNotContain(cluster.AdminToken, text);
+            Assert.DoesNotContain(saToken, text);
+            Assert.DoesNotContain(keyBody, text);
+            Assert.DoesNotContain(user.ClientKeyData!, text);
+        }
     }
 }

@@ -13,7 +13,7 @@ static int Usage()
         usage: dotnet run --project tests/K8sComm.Sandbox -- <verb> [options]
 
         verbs:
-          up [--posture Secure|Insecure] [--nodes N]   start a sandbox cluster and serve until Ctrl+C
+          up [--posture Secure|Insecure] [--nodes N] [--ipv6]   start a sandbox cluster and serve until Ctrl+C
         """);
     return 2;
 }

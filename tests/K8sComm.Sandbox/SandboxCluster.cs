@@ -17,13 +17,13 @@ public sealed class SandboxCluster : IAsyncDisposable
     private static readonly string[] OwnedSubdirectories = ["pki", "split", "serviceaccount", "kubectl-cache"];
 
     private readonly ApiServerHost _apiServer;
-    private readonly KubeletFleet _fleet;
+    private readonly KubeletFleet? _fleet; // none for a cluster without nodes
     private readonly ProxyForwarder _proxy;
     private readonly bool _ownsWorkDirectory;
     private int _disposed;
 
     private SandboxCluster(SandboxOptions options, ClusterPki pki, string adminToken, ApiServerHost apiServer,
-        KubeletFleet fleet, EchoBackends backends, ProxyForwarder proxy, ClusterState state, ApiServerPolicy policy,
+        KubeletFleet? fleet, EchoBackends backends, ProxyForwarder proxy, ClusterState state, ApiServerPolicy policy,
         string workDirectory, bool ownsWorkDirectory)
     {
         Options = options;
@@ -53,10 +53,10 @@ public sealed class SandboxCluster : IAsyncDisposable
     public SandboxFiles Files { get; private set; } = null!;
 
     /// <summary>The kubelets, one per node (node-0, node-1, ...).</summary>
-    public IReadOnlyList<SandboxKubelet> Kubelets => _fleet.Kubelets;
+    public IReadOnlyList<SandboxKubelet> Kubelets => _fleet?.Kubelets ?? [];
 
-    /// <summary>The CA that signed WrongCa kubelet certificates (not trusted by the cluster).</summary>
-    public System.Security.Cryptography.X509Certificates.X509Certificate2 UntrustedKubeletCa => _fleet.UntrustedCa;
+    /// <summary>The CA that signed WrongCa kubelet certificates (not trusted by the cluster); null without nodes.</summary>
+    public System.Security.Cryptography.X509Certificates.X509Certificate2? UntrustedKubeletCa => _fleet?.UntrustedCa;
 
     /// <summary>The HTTP and HTTPS echo servers behind the default/echo service and the echo-0 pod.</summary>
     public EchoBackends Backends { get; }
@@ -64,7 +64,7 @@ public sealed class SandboxCluster : IAsyncDisposable
     /// <summary>KUBERNETES_SERVICE_HOST and KUBERNETES_SERVICE_PORT as a pod would see them.</summary>
     public IReadOnlyDictionary<string, string> InClusterEnvironment => new Dictionary<string, string>
     {
-        ["KUBERNETES_SERVICE_HOST"] = "127.0.0.1",
+        ["KUBERNETES_SERVICE_HOST"] = _apiServer.Address.ToString(),
         ["KUBERNETES_SERVICE_PORT"] = ApiServerPort.ToString(),
         ["KUBERNETES_SERVICE_PORT_HTTPS"] = ApiServerPort.ToString(),
     };
@@ -77,40 +77,38 @@ public sealed class SandboxCluster : IAsyncDisposable
         var workDirectory = Path.GetFullPath(options.WorkDirectory ?? Directory.CreateTempSubdirectory("k8scomm-sandbox-").FullName);
 
         var policy = ApiServerPolicy.For(options);
-        var pki = ClusterPki.Create();
+        var pki = ClusterPki.Create(options.Keys);
         var adminToken = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
         var proxy = new ProxyForwarder(pki.KubeletClientCertificate, policy.VerifiesKubeletCertificates ? pki.CertificateAuthority : null);
         var faults = options.ApiServerFaults;
         var kubeletPostures = KubeletPostures(options);
         Task<ApiServerHost>? apiServerStart = null;
-        Task<KubeletFleet>? fleetStart = null;
+        Task<KubeletFleet?>? fleetStart = null;
         Task<EchoBackends>? backendsStart = null;
         try
         {
             // The three hosts are independent: start them side by side.
             apiServerStart = ApiServerHost.StartAsync(pki.ApiServerCertificate,
+                options.IPv6 ? System.Net.IPAddress.IPv6Loopback : System.Net.IPAddress.Loopback,
                 faults is null ? null : listen => listen.UseFaults(() => faults),
                 faults is null ? null : app => app.UseFaults(_ => faults),
                 cancellationToken);
-            fleetStart = KubeletFleet.StartAsync(new KubeletFleetOptions
-            {
-                ClusterCa = pki.CertificateAuthority,
-                Specs = kubeletPostures.Select((posture, i) => new KubeletSpec($"node-{i}", posture)).ToList(),
-            }, cancellationToken);
+            fleetStart = StartFleet(pki, kubeletPostures, cancellationToken);
             backendsStart = EchoBackends.StartAsync(new EchoBackendOptions { Issuer = pki.CertificateAuthority }, cancellationToken);
             await Task.WhenAll(apiServerStart, fleetStart, backendsStart);
             var (apiServer, fleet, backends) = (apiServerStart.Result, fleetStart.Result, backendsStart.Result);
 
             var layout = new ClusterLayout(apiServer.Port, policy)
             {
-                Nodes = fleet.Kubelets.Select(k => new NodeLayout(k.NodeName, k.Port, k.ReadOnlyPort)).ToList(),
+                ApiServerAddress = apiServer.Address.ToString(),
+                Nodes = (fleet?.Kubelets ?? []).Select(k => new NodeLayout(k.NodeName, k.Port, k.ReadOnlyPort)).ToList(),
                 EchoHttpPort = backends.HttpPort,
                 EchoHttpsPort = backends.HttpsPort,
                 ServiceAccounts = [(options.ServiceAccountNamespace, options.ServiceAccountName)],
             };
             var state = ClusterSeed.Build(layout);
             var handler = new ApiRequestHandler(state,
-                new Authenticator(pki, adminToken, policy.Anonymous), new Authorizer(policy), proxy, apiServer.Port);
+                new Authenticator(pki, adminToken, policy.Anonymous), new Authorizer(policy), proxy, apiServer.Authority);
             apiServer.Attach(handler.HandleAsync);
 
             var cluster = new SandboxCluster(options, pki, adminToken, apiServer, fleet, backends, proxy, state, policy,
@@ -138,12 +136,22 @@ public sealed class SandboxCluster : IAsyncDisposable
             .Select(i => options.Posture == SandboxPosture.Secure ? KubeletPosture.Secure : KubeletPosture.Insecure(i))
             .ToList();
 
-    private static async Task StopStarted<T>(Task<T>? start) where T : IAsyncDisposable
+    /// <summary>A fleet with no kubelets would leave Kestrel to pick its default address, so none is started.</summary>
+    private static async Task<KubeletFleet?> StartFleet(ClusterPki pki, IReadOnlyList<KubeletPosture> postures, CancellationToken cancellationToken) =>
+        postures.Count == 0
+            ? null
+            : await KubeletFleet.StartAsync(new KubeletFleetOptions
+            {
+                ClusterCa = pki.CertificateAuthority,
+                Specs = postures.Select((posture, i) => new KubeletSpec($"node-{i}", posture)).ToList(),
+            }, cancellationToken);
+
+    private static async Task StopStarted<T>(Task<T>? start) where T : IAsyncDisposable?
     {
         if (start is null) return;
         try
         {
-            await (await start).DisposeAsync();
+            if (await start is { } started) await started.DisposeAsync();
         }
         catch
         {
@@ -162,12 +170,15 @@ public sealed class SandboxCluster : IAsyncDisposable
         SandboxFileWriter.WriteServiceAccountDirectory(Path.Combine(WorkDirectory, "serviceaccount", "extra", $"{ns}.{name}"),
             CaCertificatePem, ns, IssueServiceAccountToken(ns, name));
 
+    public override string ToString() =>
+        $"sandbox cluster {ApiServerUri} ({Options.Posture}, {Kubelets.Count} node(s), files in {WorkDirectory})";
+
     public async ValueTask DisposeAsync()
     {
         if (Interlocked.Exchange(ref _disposed, 1) == 1) return;
         try
         {
-            await Task.WhenAll(_apiServer.DisposeAsync().AsTask(), _fleet.DisposeAsync().AsTask(), Backends.DisposeAsync().AsTask());
+            await Task.WhenAll(_apiServer.DisposeAsync().AsTask(), _fleet?.DisposeAsync().AsTask() ?? Task.CompletedTask, Backends.DisposeAsync().AsTask());
         }
         finally
         {

@@ -1,5 +1,6 @@
 using K8sComm.Sandbox.Faults;
 using K8sComm.Sandbox.Kubelets;
+using K8sComm.Sandbox.Pki;
 
 namespace K8sComm.Sandbox;
 
@@ -26,6 +27,13 @@ public sealed record SandboxOptions
     /// <summary>Where files go. Default: a fresh temporary directory, deleted on dispose.
     /// A directory given here is kept; only the files the sandbox wrote are removed.</summary>
     public string? WorkDirectory { get; init; }
+
+    /// <summary>Serve the API server on [::1] instead of 127.0.0.1 (kubeconfigs and the in-cluster variables follow).</summary>
+    public bool IPv6 { get; init; }
+
+    /// <summary>Key type of the cluster CA, API server and client certificates; RSA also makes service-account tokens RS256.
+    /// RSA key generation is slow (0.2–1 s per key on a small machine, five keys per cluster): use it only when RSA matters.</summary>
+    public KeyKind Keys { get; init; } = KeyKind.EcdsaP256;
 
     /// <summary>The service account whose token, ca.crt and namespace fill <see cref="SandboxFiles.ServiceAccountDirectory"/>.</summary>
     public string ServiceAccountNamespace { get; init; } = "default";

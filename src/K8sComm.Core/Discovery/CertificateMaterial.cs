@@ -2,6 +2,13 @@ using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using K8sComm.Core.Tls;
+using Org.BouncyCastle.Asn1.X509;
+using Org.BouncyCastle.Asn1;
+using Org.BouncyCastle.Asn1.EdEC;
+using Org.BouncyCastle.Asn1.Pkcs;
+using Org.BouncyCastle.Asn1.X9;
+using Org.BouncyCastle.X509;
+using BcCertificate = Org.BouncyCastle.X509.X509Certificate;
 
 namespace K8sComm.Core.Discovery;
 
@@ -37,45 +44,69 @@ internal static class CertificateMaterial
         }
     }
 
-    /// <summary>Parses a CA bundle: one or more PEM certificates, or a single DER certificate.</summary>
-    public static X509Certificate2Collection ParseBundle(byte[] bytes, string field)
+    /// <summary>Reads a CA bundle (one or more PEM certificates, or one DER certificate) and returns the facts
+    /// of the first; every certificate in it must parse.</summary>
+    public static CertificateFacts ReadBundle(byte[] bytes, string field)
     {
-        var bundle = new X509Certificate2Collection();
-        try
+        var certificates = LooksLikePem(bytes) ? PemCertificates(bytes, field) : [bytes];
+        if (certificates.Count == 0)
         {
-            if (LooksLikePem(bytes))
-            {
-                bundle.ImportFromPem(Encoding.ASCII.GetString(bytes));
-            }
-            else
-            {
-                bundle.Add(LoadDer(bytes));
-            }
-        }
-        catch (CryptographicException)
-        {
-            throw Invalid(field, "does not hold a readable certificate");
+            throw Invalid(field, "holds no certificate");
         }
 
-        return bundle.Count > 0 ? bundle : throw Invalid(field, "holds no certificate");
+        var first = Parse(certificates[0], field);
+        foreach (var other in certificates.Skip(1)) Parse(other, field);
+        return Facts(first, certificates[0]);
     }
 
-    /// <summary>Combines a PEM certificate and its PEM private key; each failure names its own field.</summary>
-    public static X509Certificate2 ParseClientCertificate(byte[] certificate, string certificateField, byte[] key, string keyField)
+    /// <summary>Reads a PEM client certificate: its subject and expiry.</summary>
+    public static (string Subject, DateTimeOffset NotAfter) ReadClientCertificate(byte[] pem, string field)
     {
-        var certificatePem = Encoding.ASCII.GetString(certificate);
-        try
+        var certificates = LooksLikePem(pem) ? PemCertificates(pem, field) : [];
+        if (certificates.Count == 0)
         {
-            using var _ = X509Certificate2.CreateFromPem(certificatePem);
-        }
-        catch (CryptographicException)
-        {
-            throw Invalid(certificateField, "does not hold a readable PEM certificate");
+            throw Invalid(field, "does not hold a readable PEM certificate");
         }
 
+        var certificate = Parse(certificates[0], field);
+        return (Name(certificate.CertificateStructure.Subject), Utc(certificate.NotAfter));
+    }
+
+    private static readonly string[] PrivateKeyLabels = ["PRIVATE KEY", "RSA PRIVATE KEY", "EC PRIVATE KEY"];
+
+    /// <summary>A cheap check that the key is a PEM private key; the costly import waits for <see cref="CombineWithKey"/>.</summary>
+    public static void CheckPemPrivateKey(byte[] key, string field)
+    {
+        var text = Encoding.ASCII.GetString(key).AsSpan();
+        while (PemEncoding.TryFind(text, out var fields))
+        {
+            if (PrivateKeyLabels.Contains(text[fields.Label].ToString()))
+            {
+                return;
+            }
+
+            text = text[fields.Location.End..];
+        }
+
+        throw Invalid(field, "does not hold a PEM private key");
+    }
+
+    /// <summary>Combines a PEM certificate with its PEM private key; a key that can't be used names its field.</summary>
+    public static X509Certificate2 CombineWithKey(byte[] certificate, byte[] key, string keyField)
+    {
         try
         {
-            return X509Certificate2.CreateFromPem(certificatePem, Encoding.ASCII.GetString(key));
+            var combined = X509Certificate2.CreateFromPem(Encoding.ASCII.GetString(certificate), Encoding.ASCII.GetString(key));
+            if (!OperatingSystem.IsWindows())
+            {
+                return combined;
+            }
+
+            // Windows' TLS stack (SChannel) can't use an ephemeral key; a PKCS#12 round trip gives it a usable one.
+            using (combined)
+            {
+                return LoadPkcs12(combined.Export(X509ContentType.Pkcs12));
+            }
         }
         catch (Exception e) when (e is CryptographicException or ArgumentException)
         {
@@ -86,40 +117,109 @@ internal static class CertificateMaterial
     public static K8sCommException Invalid(string field, string problem) =>
         new(FailureReason.CertificateDataInvalid, $"Certificate data in {field} {problem}.", field, [field, problem]);
 
-    /// <summary>The facts a user needs about a certificate; no key material.</summary>
-    public static CertificateFacts Facts(X509Certificate2 certificate)
+    /// <summary>
+    /// The facts a user needs about a certificate; no key material. Read with BouncyCastle's managed parser,
+    /// several times cheaper than building an X509Certificate2, which matters for a 500-context kubeconfig;
+    /// names and algorithm names are formatted the way .NET formats them.
+    /// </summary>
+    private static CertificateFacts Facts(BcCertificate certificate, byte[] der)
     {
-        var san = certificate.Extensions.OfType<X509SubjectAlternativeNameExtension>().FirstOrDefault();
-        var constraints = certificate.Extensions.OfType<X509BasicConstraintsExtension>().FirstOrDefault();
-        var (algorithm, size) = PublicKey(certificate);
+        var structure = certificate.CertificateStructure;
+        var san = certificate.GetExtensionValue(X509Extensions.SubjectAlternativeName) is { } sanValue
+            ? new X509SubjectAlternativeNameExtension(sanValue.GetOctets())
+            : null;
+        var (algorithm, size) = PublicKey(certificate.SubjectPublicKeyInfo);
         return new CertificateFacts(
-            certificate.Subject,
-            certificate.Issuer,
-            new DateTimeOffset(certificate.NotBefore.ToUniversalTime(), TimeSpan.Zero),
-            new DateTimeOffset(certificate.NotAfter.ToUniversalTime(), TimeSpan.Zero),
-            certificate.GetCertHashString(HashAlgorithmName.SHA256),
+            Name(structure.Subject),
+            Name(structure.Issuer),
+            Utc(certificate.NotBefore),
+            Utc(certificate.NotAfter),
+            Convert.ToHexString(SHA256.HashData(der)),
             san?.EnumerateDnsNames().ToArray() ?? [],
             san?.EnumerateIPAddresses().Select(ip => ip.ToString()).ToArray() ?? [],
             algorithm,
             size,
-            certificate.SignatureAlgorithm.FriendlyName ?? certificate.SignatureAlgorithm.Value ?? "",
-            constraints?.CertificateAuthority ?? false,
-            certificate.SubjectName.RawData.AsSpan().SequenceEqual(certificate.IssuerName.RawData));
+            new Oid(certificate.SigAlgOid).FriendlyName ?? certificate.SigAlgOid,
+            certificate.GetBasicConstraints() >= 0,
+            structure.Subject.Equivalent(structure.Issuer));
     }
 
-    private static (string Algorithm, int Size) PublicKey(X509Certificate2 certificate)
+    /// <summary>Reads the key's algorithm and size straight from its encoding: BouncyCastle's key objects
+    /// validate an RSA modulus on construction, which costs milliseconds per certificate.</summary>
+    private static (string Algorithm, int Size) PublicKey(SubjectPublicKeyInfo info)
     {
-        using var rsa = certificate.GetRSAPublicKey();
-        if (rsa is not null) return ("RSA", rsa.KeySize);
-        using var ecdsa = certificate.GetECDsaPublicKey();
-        if (ecdsa is not null) return ("ECDSA", ecdsa.KeySize);
-        return (certificate.PublicKey.Oid.FriendlyName ?? certificate.PublicKey.Oid.Value ?? "", 0);
+        var algorithm = info.Algorithm.Algorithm;
+        if (algorithm.Equals(PkcsObjectIdentifiers.RsaEncryption))
+        {
+            return ("RSA", RsaPublicKeyStructure.GetInstance(info.ParsePublicKey()).Modulus.BitLength);
+        }
+
+        if (algorithm.Equals(X9ObjectIdentifiers.IdECPublicKey))
+        {
+            var curve = info.Algorithm.Parameters as DerObjectIdentifier;
+            var size = curve?.Id switch
+            {
+                "1.2.840.10045.3.1.7" => 256,
+                "1.3.132.0.34" => 384,
+                "1.3.132.0.35" => 521,
+                _ => curve is null ? 0 : ECNamedCurveTable.GetByOid(curve)?.Curve.FieldSize ?? 0,
+            };
+            return ("ECDSA", size);
+        }
+
+        if (algorithm.Equals(EdECObjectIdentifiers.id_Ed25519))
+        {
+            return ("Ed25519", 256);
+        }
+
+        return (new Oid(algorithm.Id).FriendlyName ?? algorithm.Id, 0);
     }
+
+    private static BcCertificate Parse(byte[] der, string field)
+    {
+        try
+        {
+            return new X509CertificateParser().ReadCertificate(der) ?? throw Invalid(field, "holds no certificate");
+        }
+        catch (Exception e) when (e is not K8sCommException)
+        {
+            throw Invalid(field, "does not hold a readable certificate");
+        }
+    }
+
+    private static List<byte[]> PemCertificates(byte[] bytes, string field)
+    {
+        var result = new List<byte[]>();
+        var text = Encoding.ASCII.GetString(bytes).AsSpan();
+        while (PemEncoding.TryFind(text, out var fields))
+        {
+            if (text[fields.Label].SequenceEqual("CERTIFICATE"))
+            {
+                var der = new byte[fields.DecodedDataLength];
+                if (!Convert.TryFromBase64Chars(text[fields.Base64Data], der, out _))
+                {
+                    throw Invalid(field, "does not hold a readable certificate");
+                }
+
+                result.Add(der);
+            }
+
+            text = text[fields.Location.End..];
+        }
+
+        return result;
+    }
+
+    /// <summary>The same text X509Certificate2.Subject shows.</summary>
+    private static string Name(X509Name name) => new X500DistinguishedName(name.GetEncoded()).Name;
+
+    private static DateTimeOffset Utc(DateTime time) =>
+        new(DateTime.SpecifyKind(time.ToUniversalTime(), DateTimeKind.Utc), TimeSpan.Zero);
+
+#pragma warning disable SYSLIB0057 // X509CertificateLoader is .NET 9+; the core targets net8.0.
+    private static X509Certificate2 LoadPkcs12(byte[] pfx) => new(pfx);
+#pragma warning restore SYSLIB0057
 
     private static bool LooksLikePem(byte[] bytes) =>
         bytes.AsSpan().IndexOf("-----BEGIN"u8) >= 0;
-
-#pragma warning disable SYSLIB0057 // X509CertificateLoader is .NET 9+; the core targets net8.0.
-    private static X509Certificate2 LoadDer(byte[] bytes) => new(bytes);
-#pragma warning restore SYSLIB0057
 }

@@ -17,15 +17,29 @@ public sealed class EndpointCredentials
     /// <summary>A file to read the token from at request time (it may rotate).</summary>
     internal string? BearerTokenFile { get; init; }
 
-    /// <summary>The client certificate with its private key.</summary>
-    internal X509Certificate2? ClientCertificate { get; init; }
+    private readonly Lazy<X509Certificate2>? _clientCertificate;
+
+    /// <summary>The client certificate with its private key, owned by these credentials (don't dispose it).
+    /// Built on first use when set through <see cref="ClientCertificateLoader"/>; a key that does not match
+    /// then throws <see cref="K8sCommException"/> (CertificateDataInvalid) here.</summary>
+    internal X509Certificate2? ClientCertificate
+    {
+        get => _clientCertificate?.Value;
+        init => _clientCertificate = value is null ? null : new(value);
+    }
+
+    /// <summary>Defers the private-key import, the costliest step of resolving, to the first request that needs it.</summary>
+    internal Func<X509Certificate2>? ClientCertificateLoader
+    {
+        init => _clientCertificate = value is null ? null : new(value);
+    }
 
     internal string? BasicUserName { get; init; }
     internal string? BasicPassword { get; init; }
 
     public static EndpointCredentials None { get; } = new();
 
-    public bool HasClientCertificate => ClientCertificate is not null;
+    public bool HasClientCertificate => _clientCertificate is not null;
     public bool HasBearerToken => BearerToken is not null || BearerTokenFile is not null;
     public bool HasBasic => BasicUserName is not null;
 

@@ -103,7 +103,7 @@ public sealed class EndpointResolver(TimeProvider? clock = null)
                     CertificateAuthorityData = clusterMaterial.Bytes,
                     BearerToken = userMaterial.User?.Token,
                     BearerTokenFile = userMaterial.User?.Token is null ? userMaterial.User?.TokenFile : null,
-                    ClientCertificate = userMaterial.Certificate,
+                    ClientCertificateLoader = userMaterial.Certificate is { } certificate ? () => certificate.Value : null,
                     BasicUserName = userMaterial.User?.Username,
                     BasicPassword = userMaterial.User?.Password,
                 },
@@ -181,21 +181,18 @@ public sealed class EndpointResolver(TimeProvider? clock = null)
                 return new(null, new CertificateAuthorityInfo(source, null));
             }
 
-            var bundle = CertificateMaterial.ParseBundle(bytes, field);
-            var facts = CertificateMaterial.Facts(bundle[0]);
-            foreach (var certificate in bundle) certificate.Dispose();
-            return new(bytes, new CertificateAuthorityInfo(source, facts));
+            return new(bytes, new CertificateAuthorityInfo(source, CertificateMaterial.ReadBundle(bytes, field)));
         }
 
         private static string Field(KubeconfigCluster cluster, string key) => $"clusters[{cluster.Name}].{key}";
     }
 
-    /// <summary>A user's authentication methods (safe to show) and the client certificate they need.</summary>
+    /// <summary>A user's authentication methods (safe to show) and, loaded on first use, the client certificate with its key.</summary>
     private sealed class UserMaterial
     {
         public static readonly UserMaterial None = new(null, [], null);
 
-        private UserMaterial(KubeconfigUser? user, IReadOnlyList<AuthenticationMethod> methods, X509Certificate2? certificate)
+        private UserMaterial(KubeconfigUser? user, IReadOnlyList<AuthenticationMethod> methods, Lazy<X509Certificate2>? certificate)
         {
             User = user;
             Methods = methods;
@@ -204,20 +201,14 @@ public sealed class EndpointResolver(TimeProvider? clock = null)
 
         public KubeconfigUser? User { get; }
         public IReadOnlyList<AuthenticationMethod> Methods { get; }
-        public X509Certificate2? Certificate { get; }
+
+        /// <summary>Shared by every context of this user, so the key is imported at most once.</summary>
+        public Lazy<X509Certificate2>? Certificate { get; }
 
         public static UserMaterial Read(KubeconfigUser user)
         {
             var methods = new List<AuthenticationMethod>();
-            var certificate = ReadClientCertificate(user);
-            if (certificate is not null)
-            {
-                methods.Add(new(AuthenticationKind.ClientCertificate,
-                    user.ClientCertificateData is not null ? "client-certificate-data" : user.ClientCertificate,
-                    certificate.Subject,
-                    new DateTimeOffset(certificate.NotAfter.ToUniversalTime(), TimeSpan.Zero)));
-            }
-
+            var certificate = ReadClientCertificate(user, methods);
             if (user.Token is not null) methods.Add(new(AuthenticationKind.Token));
             else if (user.TokenFile is not null) methods.Add(new(AuthenticationKind.TokenFile, user.TokenFile));
             if (user.Exec is { } exec) methods.Add(new(AuthenticationKind.Exec, string.Join(' ', [exec.Command, .. exec.Args])));
@@ -226,7 +217,8 @@ public sealed class EndpointResolver(TimeProvider? clock = null)
             return new(user, methods, certificate);
         }
 
-        private static X509Certificate2? ReadClientCertificate(KubeconfigUser user)
+        /// <summary>Reads and checks certificate and key now (naming the field that is wrong); imports the key later.</summary>
+        private static Lazy<X509Certificate2>? ReadClientCertificate(KubeconfigUser user, List<AuthenticationMethod> methods)
         {
             string Field(string key) => $"users[{user.Name}].{key}";
             var (certificate, certificateField) = user switch
@@ -246,12 +238,19 @@ public sealed class EndpointResolver(TimeProvider? clock = null)
                 return null;
             }
 
+            var (subject, notAfter) = CertificateMaterial.ReadClientCertificate(certificate, certificateField);
+            methods.Add(new(AuthenticationKind.ClientCertificate,
+                user.ClientCertificateData is not null ? "client-certificate-data" : user.ClientCertificate,
+                subject,
+                notAfter));
+
             if (key is null)
             {
                 throw CertificateMaterial.Invalid(keyField, "is missing: a client certificate needs its private key");
             }
 
-            return CertificateMaterial.ParseClientCertificate(certificate, certificateField, key, keyField);
+            CertificateMaterial.CheckPemPrivateKey(key, keyField);
+            return new Lazy<X509Certificate2>(() => CertificateMaterial.CombineWithKey(certificate, key, keyField));
         }
     }
 }

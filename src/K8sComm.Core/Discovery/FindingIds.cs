@@ -11,6 +11,7 @@ public static class FindingIds
     public const string ClientCertificateExpired = nameof(ClientCertificateExpired);
     public const string CertificateAuthorityMissing = nameof(CertificateAuthorityMissing);
     public const string UserNotFound = nameof(UserNotFound);
+    public const string InsecureWithCertificateAuthority = nameof(InsecureWithCertificateAuthority);
 }
 
 /// <summary>Judges an endpoint's settings: the weaknesses a user should know about, worst first.</summary>
@@ -34,6 +35,11 @@ internal static class EndpointFindings
         {
             findings.Add(new(FindingIds.InsecureSkipTlsVerify, FindingSeverity.High,
                 "insecure-skip-tls-verify is set: the API server's certificate is not checked, so anyone in the path can impersonate it."));
+            if (hasCertificateAuthority)
+            {
+                findings.Add(new(FindingIds.InsecureWithCertificateAuthority, FindingSeverity.Medium,
+                    "Both insecure-skip-tls-verify and a certificate authority are set; kubectl refuses to connect with this combination."));
+            }
         }
 
         if (plainHttp)

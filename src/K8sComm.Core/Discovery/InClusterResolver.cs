@@ -21,11 +21,6 @@ public static class InClusterResolver
     public static bool IsAvailable(IReadOnlyDictionary<string, string?> environment) =>
         !string.IsNullOrEmpty(Get(environment, HostVariable)) && !string.IsNullOrEmpty(Get(environment, PortVariable));
 
-    /// <summary>This process's environment, as a dictionary for <see cref="Resolve"/>.</summary>
-    public static IReadOnlyDictionary<string, string?> ProcessEnvironment() =>
-        new[] { HostVariable, PortVariable, PodNamespaceVariable }
-            .ToDictionary(name => name, Environment.GetEnvironmentVariable, StringComparer.Ordinal);
-
     public static ResolvedEndpoint Resolve(
         IReadOnlyDictionary<string, string?> environment,
         string? serviceAccountPath = null,
@@ -95,10 +90,7 @@ public static class InClusterResolver
         }
 
         var bytes = CertificateMaterial.ReadFile(path, path);
-        var bundle = CertificateMaterial.ParseBundle(bytes, path);
-        var facts = CertificateMaterial.Facts(bundle[0]);
-        foreach (var certificate in bundle) certificate.Dispose();
-        return (bytes, new CertificateAuthorityInfo(path, facts));
+        return (bytes, new CertificateAuthorityInfo(path, CertificateMaterial.ReadBundle(bytes, path)));
     }
 
     private static string Namespace(IReadOnlyDictionary<string, string?> environment, string directory)

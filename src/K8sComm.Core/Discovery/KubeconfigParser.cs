@@ -1,5 +1,4 @@
 using YamlDotNet.Core;
-using YamlDotNet.RepresentationModel;
 
 namespace K8sComm.Core.Discovery;
 
@@ -39,12 +38,12 @@ internal static class KubeconfigParser
             reader.NamedList(top, "contexts", "context", (name, body) => ReadContext(reader, name, body, path)));
     }
 
-    private static YamlNode? LoadRoot(string path, string text)
+    private static YamlTreeNode? LoadRoot(string path, string text)
     {
-        var stream = new YamlStream();
+        YamlTreeNode? root;
         try
         {
-            stream.Load(new StringReader(text));
+            root = YamlTree.Load(text);
         }
         catch (YamlException e)
         {
@@ -52,13 +51,7 @@ internal static class KubeconfigParser
             throw Malformed(path, ErrorLine(e, text), SafeYamlProblem(e));
         }
 
-        if (stream.Documents.Count == 0)
-        {
-            return null;
-        }
-
-        var root = stream.Documents[0].RootNode;
-        return NodeReader.IsNull(root) ? null : root;
+        return root is null || NodeReader.IsNull(root) ? null : root;
     }
 
     /// <summary>YamlDotNet reports a tab indent at the enclosing mapping's line; point at the tab's own line instead.</summary>
@@ -97,7 +90,7 @@ internal static class KubeconfigParser
             path,
             [path, line.ToString(System.Globalization.CultureInfo.InvariantCulture), problem]);
 
-    private static KubeconfigCluster ReadCluster(NodeReader r, string name, YamlMappingNode? body, string file, string dir) =>
+    private static KubeconfigCluster ReadCluster(NodeReader r, string name, YamlTreeMapping? body, string file, string dir) =>
         new(name,
             Server: r.String(body, "server") ?? "",
             CertificateAuthority: Absolute(r.String(body, "certificate-authority"), dir),
@@ -107,14 +100,14 @@ internal static class KubeconfigParser
             ProxyUrl: NullIfEmpty(r.String(body, "proxy-url")),
             SourceFile: file);
 
-    private static KubeconfigContext ReadContext(NodeReader r, string name, YamlMappingNode? body, string file) =>
+    private static KubeconfigContext ReadContext(NodeReader r, string name, YamlTreeMapping? body, string file) =>
         new(name,
             Cluster: r.String(body, "cluster") ?? "",
             User: r.String(body, "user") ?? "",
             Namespace: r.String(body, "namespace") ?? "",
             SourceFile: file);
 
-    private static KubeconfigUser ReadUser(NodeReader r, string name, YamlMappingNode? body, string file, string dir)
+    private static KubeconfigUser ReadUser(NodeReader r, string name, YamlTreeMapping? body, string file, string dir)
     {
         var provider = r.OptionalMapping(body, "auth-provider");
         return new KubeconfigUser
@@ -134,7 +127,7 @@ internal static class KubeconfigParser
         };
     }
 
-    private static KubeconfigExec? ReadExec(NodeReader r, YamlMappingNode? exec, string dir)
+    private static KubeconfigExec? ReadExec(NodeReader r, YamlTreeMapping? exec, string dir)
     {
         if (exec is null)
         {
@@ -168,50 +161,50 @@ internal static class KubeconfigParser
     /// </summary>
     private sealed class NodeReader(string path)
     {
-        public static bool IsNull(YamlNode node) => node is YamlScalarNode s && Yaml11.Resolve(s) == Yaml11.Kind.Null;
+        public static bool IsNull(YamlTreeNode node) => node is YamlTreeScalar s && Yaml11.Resolve(s) == Yaml11.Kind.Null;
 
-        public YamlMappingNode Mapping(YamlNode node, string what) =>
-            node as YamlMappingNode ?? throw Malformed(path, Line(node), $"{what} must be a mapping");
+        public YamlTreeMapping Mapping(YamlTreeNode node, string what) =>
+            node as YamlTreeMapping ?? throw Malformed(path, Line(node), $"{what} must be a mapping");
 
-        public YamlMappingNode? OptionalMapping(YamlMappingNode? parent, string key)
+        public YamlTreeMapping? OptionalMapping(YamlTreeMapping? parent, string key)
         {
             var node = Child(parent, key);
             return node is null ? null : Mapping(node, $"'{key}'");
         }
 
-        public IEnumerable<YamlNode> Sequence(YamlMappingNode? parent, string key)
+        public IEnumerable<YamlTreeNode> Sequence(YamlTreeMapping? parent, string key)
         {
             var node = Child(parent, key);
             return node switch
             {
                 null => [],
-                YamlSequenceNode sequence => sequence.Children,
+                YamlTreeSequence sequence => sequence.Items,
                 _ => throw Malformed(path, Line(node), $"'{key}' must be a list"),
             };
         }
 
-        public string? String(YamlMappingNode? parent, string key)
+        public string? String(YamlTreeMapping? parent, string key)
         {
             var node = Child(parent, key);
             return node is null ? null : StringValue(node, key);
         }
 
-        public IReadOnlyList<string> StringList(YamlMappingNode? parent, string key) =>
+        public IReadOnlyList<string> StringList(YamlTreeMapping? parent, string key) =>
             Sequence(parent, key).Select(item => StringValue(item, key)).ToArray();
 
-        public bool Boolean(YamlMappingNode? parent, string key)
+        public bool Boolean(YamlTreeMapping? parent, string key)
         {
             var node = Child(parent, key);
             return node switch
             {
                 null => false,
-                YamlScalarNode scalar when Yaml11.Resolve(scalar) == Yaml11.Kind.Boolean => Yaml11.IsTrue(scalar.Value!),
+                YamlTreeScalar scalar when Yaml11.Resolve(scalar) == Yaml11.Kind.Boolean => Yaml11.IsTrue(scalar.Value),
                 _ => throw Malformed(path, Line(node), $"'{key}' must be true or false (unquoted)"),
             };
         }
 
         /// <summary>Reads a list of <c>{name: ..., KEY: {...}}</c> entries, rejecting a name listed twice as kubectl does.</summary>
-        public IReadOnlyList<T> NamedList<T>(YamlMappingNode top, string listKey, string bodyKey, Func<string, YamlMappingNode?, T> read)
+        public IReadOnlyList<T> NamedList<T>(YamlTreeMapping top, string listKey, string bodyKey, Func<string, YamlTreeMapping?, T> read)
         {
             var seen = new HashSet<string>(StringComparer.Ordinal);
             var result = new List<T>();
@@ -230,31 +223,33 @@ internal static class KubeconfigParser
             return result;
         }
 
-        private string StringValue(YamlNode node, string key) => node switch
+        private string StringValue(YamlTreeNode node, string key) => node switch
         {
-            YamlScalarNode scalar when Yaml11.Resolve(scalar) == Yaml11.Kind.String => scalar.Value ?? "",
-            YamlScalarNode => throw Malformed(path, Line(node), $"'{key}' must be a string: quote the value"),
+            YamlTreeScalar scalar when Yaml11.Resolve(scalar) == Yaml11.Kind.String => scalar.Value,
+            YamlTreeScalar => throw Malformed(path, Line(node), $"'{key}' must be a string: quote the value"),
             _ => throw Malformed(path, Line(node), $"'{key}' must be a single value"),
         };
 
-        private static YamlNode? Child(YamlMappingNode? parent, string key)
+        private static YamlTreeNode? Child(YamlTreeMapping? parent, string key)
         {
             if (parent is null)
             {
                 return null;
             }
 
-            foreach (var (k, v) in parent.Children)
+            // A key written twice: the last one counts, as in kubectl.
+            YamlTreeNode? found = null;
+            foreach (var (k, v) in parent.Entries)
             {
-                if (k is YamlScalarNode { Value: var name } && string.Equals(name, key, StringComparison.Ordinal))
+                if (k is YamlTreeScalar { Value: var name } && string.Equals(name, key, StringComparison.Ordinal))
                 {
-                    return IsNull(v) ? null : v;
+                    found = v;
                 }
             }
 
-            return null;
+            return found is null || IsNull(found) ? null : found;
         }
 
-        private static int Line(YamlNode node) => (int)node.Start.Line;
+        private static int Line(YamlTreeNode node) => node.Line;
     }
 }

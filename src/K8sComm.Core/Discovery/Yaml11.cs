@@ -1,6 +1,4 @@
 using System.Text.RegularExpressions;
-using YamlDotNet.Core;
-using YamlDotNet.RepresentationModel;
 
 namespace K8sComm.Core.Discovery;
 
@@ -15,14 +13,14 @@ internal static partial class Yaml11
     private static readonly HashSet<string> FalseWords = ["n", "N", "no", "No", "NO", "false", "False", "FALSE", "off", "Off", "OFF"];
     private static readonly HashSet<string> NullWords = ["", "~", "null", "Null", "NULL"];
 
-    public static Kind Resolve(YamlScalarNode scalar)
+    public static Kind Resolve(YamlTreeScalar scalar)
     {
-        if (scalar.Style is not (ScalarStyle.Plain or ScalarStyle.Any) || (!scalar.Tag.IsEmpty && !scalar.Tag.IsNonSpecific && scalar.Tag.Value == "tag:yaml.org,2002:str"))
+        if (!scalar.Plain || scalar.TaggedString)
         {
             return Kind.String;
         }
 
-        var value = scalar.Value ?? "";
+        var value = scalar.Value;
         return NullWords.Contains(value) ? Kind.Null
             : TrueWords.Contains(value) || FalseWords.Contains(value) ? Kind.Boolean
             : Number().IsMatch(value) ? Kind.Number

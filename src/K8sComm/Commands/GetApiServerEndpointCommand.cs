@@ -21,8 +21,7 @@ public sealed class GetApiServerEndpointCommand : PSCmdlet, IDisposable
     private const string InClusterSet = "InCluster";
 
     private readonly CancellationTokenSource _stopping = new();
-    private readonly EndpointResolver _resolver = new();
-    private Core.Discovery.Kubeconfig? _config;
+    private EndpointDiscovery? _discovery;
 
     [Parameter(ParameterSetName = ContextSet, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [ArgumentCompleter(typeof(ContextNameCompleter))]
@@ -69,17 +68,11 @@ public sealed class GetApiServerEndpointCommand : PSCmdlet, IDisposable
 
     private IEnumerable<ApiServerEndpoint> ResolveEndpoints()
     {
-        if (InCluster || ShouldFallBackToInCluster())
-        {
-            string path = GetUnresolvedProviderPathFromPSPath(ServiceAccountPath);
-            WriteVerbose(string.Format(Strings.Verbose_InCluster, path));
-            return [ApiServerEndpoint.From(InClusterResolver.Resolve(InClusterResolver.ProcessEnvironment(), path))];
-        }
-
-        var config = LoadKubeconfig(throwWhenMissing: true)!;
-        var resolutions = All
-            ? _resolver.ResolveAll(config, _stopping.Token)
-            : (Context ?? [null]).Select(name => ResolveOne(config, name));
+        var discovery = _discovery ??= OpenDiscovery();
+        IEnumerable<string?> names = Context ?? new string?[] { null };
+        var resolutions = All || discovery.IsInCluster
+            ? discovery.ResolveAll(_stopping.Token)
+            : names.Select(discovery.Resolve).ToList();
         var endpoints = new List<ApiServerEndpoint>();
         foreach (var resolution in resolutions)
         {
@@ -90,41 +83,22 @@ public sealed class GetApiServerEndpointCommand : PSCmdlet, IDisposable
         return endpoints;
     }
 
-    private ContextResolution ResolveOne(Core.Discovery.Kubeconfig config, string? name)
+    /// <summary>Finds and reads the kubeconfig (or the pod's service account) once per command,
+    /// however many contexts arrive on the pipeline.</summary>
+    private EndpointDiscovery OpenDiscovery()
     {
-        try
+        var discovery = EndpointDiscovery.Open(new DiscoveryRequest
         {
-            var endpoint = _resolver.Resolve(config, name);
-            WriteVerbose(string.Format(Strings.Verbose_Context, endpoint.Context));
-            return new ContextResolution(endpoint.Context ?? "", endpoint, null);
-        }
-        catch (K8sCommException failure)
-        {
-            return new ContextResolution(name ?? "", null, failure);
-        }
-    }
-
-    /// <summary>No kubeconfig anywhere, but the process looks like it runs in a pod: do what a pod's client would.</summary>
-    private bool ShouldFallBackToInCluster() =>
-        Kubeconfig is null
-        && InClusterResolver.IsAvailable(InClusterResolver.ProcessEnvironment())
-        && LoadKubeconfig(throwWhenMissing: false) is null;
-
-    /// <summary>Reads the kubeconfig once per command, however many contexts arrive on the pipeline.</summary>
-    private Core.Discovery.Kubeconfig? LoadKubeconfig(bool throwWhenMissing)
-    {
-        if (_config is not null) return _config;
-
-        string workingDirectory = SessionState.Path.CurrentFileSystemLocation.ProviderPath;
-        var paths = Kubeconfig?.Select(GetUnresolvedProviderPathFromPSPath).ToArray();
-        var location = KubeconfigLocator.Locate(paths, workingDirectory);
-        if (location.IsEmpty)
-        {
-            if (!throwWhenMissing) return null;
-            throw KubeconfigLocator.NotFound(location.Searched);
-        }
-        WriteVerbose(string.Format(Strings.Verbose_ReadingKubeconfig, string.Join(", ", location.Files)));
-        return _config = KubeconfigLoader.Load(location, _stopping.Token);
+            Kubeconfig = Kubeconfig?.Select(GetUnresolvedProviderPathFromPSPath).ToArray(),
+            Context = Context?.FirstOrDefault(),
+            InCluster = InCluster,
+            ServiceAccountPath = GetUnresolvedProviderPathFromPSPath(ServiceAccountPath),
+            WorkingDirectory = SessionState.Path.CurrentFileSystemLocation.ProviderPath,
+        }, cancellationToken: _stopping.Token);
+        WriteVerbose(discovery.IsInCluster
+            ? string.Format(Strings.Verbose_InCluster, GetUnresolvedProviderPathFromPSPath(ServiceAccountPath))
+            : string.Format(Strings.Verbose_ReadingKubeconfig, string.Join(", ", discovery.KubeconfigFiles)));
+        return discovery;
     }
 
     private void WriteEndpoints(IEnumerable<ApiServerEndpoint> endpoints)

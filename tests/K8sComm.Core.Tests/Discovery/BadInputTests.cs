@@ -164,7 +164,8 @@ public sealed class BadInputTests
         { $"cluster: {{server: https://k, certificate-authority-data: {TestPki.Base64("plain words")}}}", "", "clusters[k].certificate-authority-data" },
         { "cluster: {server: https://k, certificate-authority: /nonexistent/k8scomm/ca.crt}", "", "clusters[k].certificate-authority" },
         { "cluster: {server: https://k}", $"client-certificate-data: {TestPki.Base64("garbage")}\n    client-key-data: {TestPki.Base64(Client.Key)}", "users[u].client-certificate-data" },
-        { "cluster: {server: https://k}", $"client-certificate-data: {TestPki.Base64(Client.Certificate)}\n    client-key-data: {TestPki.Base64(Other.Key)}", "users[u].client-key-data" },
+        { "cluster: {server: https://k}", $"client-certificate-data: {TestPki.Base64(Client.Certificate)}\n    client-key-data: {TestPki.Base64("not a key")}", "users[u].client-key-data" },
+        { "cluster: {server: https://k}", $"client-certificate-data: {TestPki.Base64(Client.Certificate)}\n    client-key-data: {TestPki.Base64(Client.Certificate)}", "users[u].client-key-data" },
         { "cluster: {server: https://k}", $"client-certificate-data: {TestPki.Base64(Client.Certificate)}", "users[u].client-key-data" },
         { "cluster: {server: https://k}", $"client-certificate-data: {TestPki.Base64(Client.Certificate)}\n    client-key: /nonexistent/k8scomm/key.pem", "users[u].client-key" },
     };
@@ -197,5 +198,28 @@ public sealed class BadInputTests
         Assert.DoesNotContain("PRIVATE KEY", error.Message);
         Assert.DoesNotContain(TestPki.Base64(Client.Key)[..40], error.Message);
         Assert.Null(error.InnerException);
+    }
+
+    [Fact]
+    public void KeyOfAnotherCertificateFailsWhenTheCertificateIsFirstUsed()
+    {
+        var config = KubeconfigLoader.Parse("/k/config", $"""
+            current-context: c
+            contexts: [{"{"}name: c, context: {"{"}cluster: k, user: u{"}}"}]
+            clusters: [{"{"}name: k, cluster: {"{"}server: https://k{"}}"}]
+            users:
+            - name: u
+              user:
+                client-certificate-data: {TestPki.Base64(Client.Certificate)}
+                client-key-data: {TestPki.Base64(Other.Key)}
+            """);
+        var endpoint = new EndpointResolver().Resolve(config);
+        Assert.True(endpoint.Credentials.HasClientCertificate);
+
+        var error = Failure(() => _ = endpoint.Credentials.ClientCertificate);
+
+        Assert.Equal(FailureReason.CertificateDataInvalid, error.Reason);
+        Assert.Equal("users[u].client-key-data", error.Arguments[0]);
+        Assert.DoesNotContain("PRIVATE KEY", error.Message);
     }
 }

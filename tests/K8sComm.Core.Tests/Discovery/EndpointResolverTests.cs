@@ -173,9 +173,10 @@ public sealed class EndpointResolverTests
     [InlineData("server: https://k", "", new[] { FindingIds.CertificateAuthorityMissing })]
     [InlineData("server: https://k\ninsecure-skip-tls-verify: true", "", new[] { FindingIds.InsecureSkipTlsVerify })]
     [InlineData("server: https://k\ninsecure-skip-tls-verify: true", "username: a\npassword: p", new[] { FindingIds.InsecureSkipTlsVerify, FindingIds.BasicAuth })]
+    [InlineData("server: https://k\ninsecure-skip-tls-verify: true\ncertificate-authority-data: CA", "", new[] { FindingIds.InsecureSkipTlsVerify, FindingIds.InsecureWithCertificateAuthority })]
     public void FindingsFollowTheSettings(string cluster, string user, string[] expected)
     {
-        var endpoint = new EndpointResolver().Resolve(Parse(Single(cluster, user)));
+        var endpoint = new EndpointResolver().Resolve(Parse(Single(cluster.Replace("data: CA", "data: " + TestPki.CaBase64), user)));
 
         Assert.Equal(expected, endpoint.Findings.Select(f => f.Id));
         Assert.All(endpoint.Findings, f => Assert.False(string.IsNullOrWhiteSpace(f.Message)));
@@ -242,5 +243,15 @@ public sealed class EndpointResolverTests
         Assert.Equal(FailureReason.ClusterNotFound, all[0].Error!.Reason);
         Assert.Null(all[0].Endpoint);
         Assert.Equal("https://k", all[1].Endpoint!.Server.OriginalString);
+    }
+
+    [Fact]
+    public void ResolveAllStopsWhenCancelled()
+    {
+        var config = Parse(Single("server: https://k"));
+        using var cancelled = new CancellationTokenSource();
+        cancelled.Cancel();
+
+        Assert.Throws<OperationCanceledException>(() => new EndpointResolver().ResolveAll(config, cancelled.Token));
     }
 }

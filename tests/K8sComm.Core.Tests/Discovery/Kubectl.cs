@@ -16,7 +16,14 @@ internal static class Kubectl
     /// <summary>Runs kubectl with its own environment: only the variables given, plus a scratch HOME.</summary>
     public static (int ExitCode, string Stdout, string Stderr) Run(string home, IReadOnlyDictionary<string, string> environment, params string[] args)
     {
-        var start = new ProcessStartInfo(Path!) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        // kubectl resolves relative KUBECONFIG entries against its working directory: run it in HOME's parent.
+        var start = new ProcessStartInfo(Path!)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = System.IO.Path.GetDirectoryName(System.IO.Path.TrimEndingDirectorySeparator(home))!,
+        };
         foreach (var arg in args) start.ArgumentList.Add(arg);
         start.Environment.Remove("KUBECONFIG");
         start.Environment["HOME"] = home;
@@ -38,13 +45,19 @@ internal static class Kubectl
         var context = root.GetProperty("contexts")[0];
         var body = context.GetProperty("context");
         var cluster = root.GetProperty("clusters")[0].GetProperty("cluster");
+        var users = root.GetProperty("users");
+        var clientCertificate = users.ValueKind == JsonValueKind.Array && users.GetArrayLength() > 0
+            ? Text(users[0].GetProperty("user"), "client-certificate-data")
+            : "";
         return new MinifiedView(
             context.GetProperty("name").GetString()!,
             body.GetProperty("cluster").GetString()!,
             Text(body, "user"),
             Text(body, "namespace") is { Length: > 0 } ns ? ns : "default",
             cluster.GetProperty("server").GetString()!,
-            Text(cluster, "certificate-authority-data"));
+            Text(cluster, "certificate-authority-data"),
+            clientCertificate.Length == 0 ? "" : System.Security.Cryptography.X509Certificates.X509Certificate2.CreateFromPem(
+                System.Text.Encoding.ASCII.GetString(Convert.FromBase64String(clientCertificate))).Subject);
     }
 
     private static string Text(JsonElement element, string name) =>
@@ -58,4 +71,5 @@ internal static class Kubectl
 }
 
 /// <summary>The fields of a minified kubectl view we compare; namespace absent means "default".</summary>
-internal sealed record MinifiedView(string Context, string Cluster, string User, string Namespace, string Server, string CertificateAuthorityData);
+internal sealed record MinifiedView(
+    string Context, string Cluster, string User, string Namespace, string Server, string CertificateAuthorityData, string ClientCertificateSubject);

@@ -15,12 +15,16 @@ public sealed class KubectlParityTests
         IReadOnlyDictionary<string, string> Files,
         IReadOnlyList<string> KubeconfigVariable,
         string? Explicit = null,
-        string? Context = null)
+        string? Context = null,
+        bool RelativeVariable = false)
     {
         public override string ToString() => Name;
     }
 
     private static readonly string Ca = TestPki.CaBase64;
+
+    // Declared before the corpus, which uses it (static fields initialize in order).
+    private static readonly (string Certificate, string Key) RelativeClient = TestPki.CreateClient("relative-user", DateTimeOffset.UtcNow.AddDays(90));
 
     public static readonly Case[] Corpus =
     [
@@ -198,6 +202,57 @@ public sealed class KubectlParityTests
                     """,
             },
             ["ctx.yaml", "far.yaml"]),
+        new("a key written twice: the last one counts",
+            new Dictionary<string, string>
+            {
+                ["config"] = """
+                    current-context: a
+                    current-context: b
+                    clusters: [{name: k, cluster: {server: "https://first", server: "https://second"}}]
+                    contexts: [{name: a, context: {cluster: k}}, {name: b, context: {cluster: k, namespace: bb}}]
+                    """,
+            },
+            ["config"]),
+        new("anchors and aliases",
+            new Dictionary<string, string>
+            {
+                ["config"] = """
+                    shared: &endpoint {server: "https://aliased:6443"}
+                    current-context: c
+                    clusters: [{name: k, cluster: *endpoint}]
+                    contexts: [{name: c, context: {cluster: k, namespace: &ns aliased-ns}}, {name: d, context: {cluster: k, namespace: *ns}}]
+                    """,
+            },
+            ["config"]),
+        new("several YAML documents: only the first counts",
+            new Dictionary<string, string>
+            {
+                ["config"] = """
+                    ---
+                    current-context: c
+                    clusters: [{name: k, cluster: {server: "https://k"}}]
+                    contexts: [{name: c, context: {cluster: k}}, {name: d, context: {cluster: k}}]
+                    ---
+                    current-context: d
+                    """,
+            },
+            ["config"]),
+        new("relative KUBECONFIG entries, client certificate files relative to their kubeconfig",
+            new Dictionary<string, string>
+            {
+                ["pki/client.crt"] = RelativeClient.Certificate,
+                ["pki/client.key"] = RelativeClient.Key,
+                ["conf/config"] = """
+                    current-context: c
+                    clusters: [{name: k, cluster: {server: "https://k:6443", insecure-skip-tls-verify: true}}]
+                    contexts: [{name: c, context: {cluster: k, user: cert-user}}]
+                    users:
+                    - name: cert-user
+                      user: {client-certificate: ../pki/client.crt, client-key: ../pki/client.key}
+                    """,
+            },
+            ["missing", "conf/config"],
+            RelativeVariable: true),
     ];
 
     private static Dictionary<string, string> CaseFiles() => new()
@@ -226,7 +281,7 @@ public sealed class KubectlParityTests
         var corpusCase = Corpus.Single(c => c.Name == caseName);
         using var dir = new TempDirectory();
         foreach (var (path, text) in corpusCase.Files) dir.Write(path, text);
-        var variable = string.Join(Path.PathSeparator, corpusCase.KubeconfigVariable.Select(dir.Combine));
+        var variable = string.Join(Path.PathSeparator, corpusCase.KubeconfigVariable.Select(p => corpusCase.RelativeVariable ? p : dir.Combine(p)));
         var home = dir.Combine("home");
         Directory.CreateDirectory(home);
 
@@ -236,12 +291,13 @@ public sealed class KubectlParityTests
         var expected = Kubectl.ViewMinified(home, new Dictionary<string, string> { ["KUBECONFIG"] = variable }, [.. args]);
 
         var location = KubeconfigLocator.Locate(
-            corpusCase.Explicit is null ? null : [dir.Combine(corpusCase.Explicit)], variable, home);
+            corpusCase.Explicit is null ? null : [dir.Combine(corpusCase.Explicit)], variable, home, workingDirectory: dir.Path);
         var endpoint = new EndpointResolver().Resolve(KubeconfigLoader.Load(location), corpusCase.Context);
 
         var actual = new MinifiedView(
             endpoint.Context!, endpoint.Cluster!, endpoint.User!, endpoint.Namespace, endpoint.Server.OriginalString,
-            endpoint.Credentials.CertificateAuthorityData is { } ca ? Convert.ToBase64String(ca) : "");
+            endpoint.Credentials.CertificateAuthorityData is { } ca ? Convert.ToBase64String(ca) : "",
+            endpoint.Authentication.FirstOrDefault(a => a.Kind == AuthenticationKind.ClientCertificate)?.Subject ?? "");
         Assert.Equal(expected, actual);
     }
 

@@ -10,7 +10,7 @@ namespace K8sComm.Sandbox.ApiServer;
 /// objects, the self-reviews, or a proxied backend. Every failure is answered with a Status body.
 /// </summary>
 public sealed class ApiRequestHandler(ClusterState state, Authenticator authenticator, Authorizer authorizer,
-    ProxyForwarder proxy, int port)
+    ProxyForwarder proxy, string serverAddress)
 {
     private static readonly string[] HealthEndpoints = ["healthz", "livez", "readyz"];
     private static readonly string[] HealthChecks =
@@ -72,7 +72,7 @@ public sealed class ApiRequestHandler(ClusterState state, Authenticator authenti
             case ["version"]:
                 return ApiResponses.Json(context, DiscoveryDocuments.Version());
             case ["api"]:
-                return ApiResponses.Json(context, DiscoveryDocuments.ApiVersions(port));
+                return ApiResponses.Json(context, DiscoveryDocuments.ApiVersions(serverAddress));
             case ["apis"]:
                 return ApiResponses.Json(context, DiscoveryDocuments.ApiGroupList());
             case ["apis", var group] when DiscoveryDocuments.ApiGroup(group) is { } body:
@@ -201,7 +201,10 @@ public sealed class ApiRequestHandler(ClusterState state, Authenticator authenti
         });
     }
 
-    /// <summary>fieldSelector on metadata.name and metadata.namespace, with =, == and !=.</summary>
+    /// <summary>Fields a fieldSelector may name (what kubectl uses: names, namespaces, and a pod's node and phase).</summary>
+    private static readonly string[] SelectableFields = ["metadata.name", "metadata.namespace", "spec.nodeName", "status.phase"];
+
+    /// <summary>fieldSelector with =, == and != on <see cref="SelectableFields"/>; a missing field reads as "".</summary>
     private static Func<JsonObject, bool> FieldSelector(string text)
     {
         if (string.IsNullOrWhiteSpace(text)) return _ => true;
@@ -212,13 +215,10 @@ public sealed class ApiRequestHandler(ClusterState state, Authenticator authenti
             var pieces = part.Split(negate ? "!=" : part.Contains("==", StringComparison.Ordinal) ? "==" : "=", 2);
             if (pieces.Length != 2) throw new FormatException($"invalid selector: '{text}'; can't understand '{part}'");
             var (field, value) = (pieces[0].Trim(), pieces[1].Trim());
-            Func<JsonObject, string?> read = field switch
-            {
-                "metadata.name" => i => ClusterState.Name(i),
-                "metadata.namespace" => ClusterState.Namespace,
-                _ => throw new FormatException($"field label not supported: {field}"),
-            };
-            tests.Add(negate ? i => read(i) != value : i => read(i) == value);
+            if (!SelectableFields.Contains(field)) throw new FormatException($"field label not supported: {field}");
+            var path = field.Split('.');
+            string Read(JsonObject item) => path.Aggregate((JsonNode?)item, (node, key) => node?[key])?.GetValue<string>() ?? "";
+            tests.Add(negate ? i => Read(i) != value : i => Read(i) == value);
         }
 
         return item => tests.All(t => t(item));

@@ -24,12 +24,12 @@ public sealed record ApiServerPolicy(
 
     public string AuthorizationMode => AlwaysAllow ? "AlwaysAllow" : "Node,RBAC";
 
-    public IReadOnlyList<string> CommandLine(int securePort)
+    public IReadOnlyList<string> CommandLine(string advertiseAddress, int securePort)
     {
         var command = new List<string>
         {
             "kube-apiserver",
-            "--advertise-address=127.0.0.1",
+            $"--advertise-address={advertiseAddress}",
             $"--secure-port={securePort}",
             $"--anonymous-auth={(Anonymous == AnonymousMode.Rejected ? "false" : "true")}",
             $"--authorization-mode={AuthorizationMode}",

@@ -116,6 +116,8 @@ public static class ClusterSeed
             ["spec"] = new JsonObject { ["podCIDR"] = "10.244.0.0/24" },
             ["status"] = new JsonObject
             {
+                ["capacity"] = new JsonObject { ["cpu"] = "2", ["memory"] = "8Gi", ["ephemeral-storage"] = "50Gi", ["pods"] = "110" },
+                ["allocatable"] = new JsonObject { ["cpu"] = "2", ["memory"] = "7Gi", ["ephemeral-storage"] = "45Gi", ["pods"] = "110" },
                 ["addresses"] = new JsonArray(
                     new JsonObject { ["type"] = "InternalIP", ["address"] = "127.0.0.1" },
                     new JsonObject { ["type"] = "Hostname", ["address"] = node.Name }),
@@ -230,12 +232,12 @@ public static class ClusterSeed
     private static JsonObject ApiServerMirrorPod(ClusterLayout layout, string? nodeName)
     {
         var name = nodeName is null ? "kube-apiserver" : $"kube-apiserver-{nodeName}";
-        var command = layout.Policy.CommandLine(layout.ApiServerPort).ToArray();
+        var command = layout.Policy.CommandLine(layout.ApiServerAddress, layout.ApiServerPort).ToArray();
         var annotations = new JsonObject
         {
             ["kubernetes.io/config.mirror"] = ServiceAccountTokenIssuer.StableUid("mirror", name),
             ["kubernetes.io/config.source"] = "file",
-            ["kubeadm.kubernetes.io/kube-apiserver.advertise-address.endpoint"] = $"127.0.0.1:{layout.ApiServerPort}",
+            ["kubeadm.kubernetes.io/kube-apiserver.advertise-address.endpoint"] = layout.ApiServerAuthority,
         };
         return Pod("kube-system", name, Labels(("component", "kube-apiserver"), ("tier", "control-plane")), nodeName,
             Container("kube-apiserver", $"registry.k8s.io/kube-apiserver:{KubernetesVersion}", command,

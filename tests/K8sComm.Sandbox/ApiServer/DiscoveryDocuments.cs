@@ -8,14 +8,15 @@ namespace K8sComm.Sandbox.ApiServer;
 /// </summary>
 public static class DiscoveryDocuments
 {
-    public static JsonObject ApiVersions(int port) => new()
+    /// <param name="serverAddress">host:port clients should use (IPv6 in brackets).</param>
+    public static JsonObject ApiVersions(string serverAddress) => new()
     {
         ["kind"] = "APIVersions",
         ["versions"] = new JsonArray("v1"),
         ["serverAddressByClientCIDRs"] = new JsonArray(new JsonObject
         {
             ["clientCIDR"] = "0.0.0.0/0",
-            ["serverAddress"] = $"127.0.0.1:{port}",
+            ["serverAddress"] = serverAddress,
         }),
     };
 

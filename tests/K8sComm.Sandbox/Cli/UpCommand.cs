@@ -1,3 +1,5 @@
+using System.Runtime.InteropServices;
+
 namespace K8sComm.Sandbox.Cli;
 
 /// <summary><c>up</c>: start a cluster, print how to reach it, serve until Ctrl+C, then clean up.</summary>
@@ -12,12 +14,15 @@ public static class UpCommand
         }
 
         using var stop = new CancellationTokenSource();
-        Console.CancelKeyPress += (_, e) =>
+        // Ctrl+C or a termination request: don't let the runtime exit yet; the cluster must clean up first.
+        void Stop(PosixSignalContext signal)
         {
-            e.Cancel = true; // let the cluster clean up before the process ends
+            signal.Cancel = true;
             stop.Cancel();
-        };
-        AppDomain.CurrentDomain.ProcessExit += (_, _) => stop.Cancel();
+        }
+
+        using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
+        using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
 
         await using var cluster = await SandboxCluster.StartAsync(options, stop.Token);
         Console.WriteLine(Describe(cluster));
@@ -76,8 +81,11 @@ public static class UpCommand
                     options = options with { NodeCount = nodes };
                     i++;
                     break;
+                case "--ipv6":
+                    options = options with { IPv6 = true };
+                    break;
                 default:
-                    problem = $"up: unknown or incomplete option '{args[i]}' (expected --posture Secure|Insecure, --nodes N)";
+                    problem = $"up: unknown or incomplete option '{args[i]}' (expected --posture Secure|Insecure, --nodes N, --ipv6)";
                     return false;
             }
         }

@@ -17,6 +17,18 @@ public sealed record KubeconfigUser(string Name)
     public string? ClientKeyPath { get; init; }
     public string? ClientCertificateData { get; init; }
     public string? ClientKeyData { get; init; }
+
+    /// <summary>Names which credentials are set, never their values.</summary>
+    public override string ToString()
+    {
+        var kinds = new[]
+        {
+            Token is null ? null : "token",
+            ClientCertificatePath ?? (ClientCertificateData is null ? null : "client-certificate-data"),
+            ClientKeyPath is null && ClientKeyData is null ? null : "client-key",
+        }.OfType<string>();
+        return $"user {Name} ({string.Join(", ", kinds)})";
+    }
 }
 
 public sealed record KubeconfigContext(string Name, string Cluster, string User, string? Namespace = null);
@@ -31,6 +43,10 @@ public sealed record Kubeconfig
     public IReadOnlyList<KubeconfigUser> Users { get; init; } = [];
     public IReadOnlyList<KubeconfigContext> Contexts { get; init; } = [];
     public string? CurrentContext { get; init; }
+
+    /// <summary>A summary without credentials; <see cref="ToYaml"/> is the file content.</summary>
+    public override string ToString() =>
+        $"kubeconfig: {Clusters.Count} cluster(s), {Users.Count} user(s), {Contexts.Count} context(s), current {CurrentContext ?? "(none)"}";
 
     public string ToYaml()
     {

@@ -4,7 +4,10 @@ namespace K8sComm.Sandbox.Files;
 
 /// <summary>What the writer needs to know about the running cluster.</summary>
 public sealed record ClusterAccess(Uri Server, ClusterPki Pki, string AdminToken,
-    string ServiceAccountNamespace, string ServiceAccountName, string ServiceAccountToken);
+    string ServiceAccountNamespace, string ServiceAccountName, string ServiceAccountToken)
+{
+    public override string ToString() => $"{Server} (service account {ServiceAccountNamespace}/{ServiceAccountName}; tokens not shown)";
+}
 
 /// <summary>
 /// Writes the files a client needs into the work directory: CA bundle, admin certificate and key, five kinds of

@@ -46,6 +46,9 @@ public sealed class KubeletFleet : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(options);
         if (!options.ClusterCa.HasPrivateKey)
             throw new ArgumentException("The cluster CA must carry its private key: it signs the kubelets' certificates.", nameof(options));
+        // Kestrel with no listen call binds its default port 5000: refuse rather than surprise.
+        if (options.Specs.Count == 0)
+            throw new ArgumentException("A fleet needs at least one kubelet.", nameof(options));
         var duplicate = options.Specs.GroupBy(s => s.NodeName).FirstOrDefault(g => g.Count() > 1);
         if (duplicate is not null)
             throw new ArgumentException($"Node name '{duplicate.Key}' appears more than once.", nameof(options));
