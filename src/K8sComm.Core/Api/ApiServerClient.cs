@@ -17,6 +17,21 @@ public sealed record ApiResponse(HttpStatusCode StatusCode, string? ReasonPhrase
 
     public ApiStatusException ToException() => ApiStatusException.FromResponse((int)StatusCode, ReasonPhrase, Body, Path);
 
+    /// <summary>The body as one of KubernetesClient's typed models, or <see cref="FailureReason.ResponseInvalid"/>.</summary>
+    public T ReadAs<T>() where T : class
+    {
+        try
+        {
+            return k8s.KubernetesJson.Deserialize<T>(Body)
+                ?? throw new JsonException("the body is null");
+        }
+        catch (JsonException e)
+        {
+            throw new K8sCommException(FailureReason.ResponseInvalid,
+                $"The response to {Path} is not valid JSON for {typeof(T).Name} ({e.Message}).", Path, innerException: e);
+        }
+    }
+
     /// <summary>The body as JSON, or <see cref="FailureReason.ResponseInvalid"/>.</summary>
     public JsonDocument ParseJson()
     {
@@ -138,11 +153,18 @@ public sealed class ApiServerClient : IDisposable
         return response.IsSuccess ? response.ParseJson() : throw response.ToException();
     }
 
-    /// <summary>POST JSON and parse the answer; an error status becomes an <see cref="ApiStatusException"/>.</summary>
-    public async Task<JsonDocument> PostJsonAsync<TBody>(string path, TBody body, CancellationToken cancellationToken)
+    /// <summary>GET a typed model; an error status becomes an <see cref="ApiStatusException"/>.</summary>
+    public async Task<T> GetAsync<T>(string path, CancellationToken cancellationToken) where T : class
     {
-        var response = await PostJsonAsync(path, JsonSerializer.Serialize(body), cancellationToken).ConfigureAwait(false);
-        return response.IsSuccess ? response.ParseJson() : throw response.ToException();
+        var response = await GetAsync(path, cancellationToken).ConfigureAwait(false);
+        return response.IsSuccess ? response.ReadAs<T>() : throw response.ToException();
+    }
+
+    /// <summary>POST a typed model and read the typed answer; an error status becomes an <see cref="ApiStatusException"/>.</summary>
+    public async Task<T> CreateAsync<T>(string path, T body, CancellationToken cancellationToken) where T : class
+    {
+        var response = await PostJsonAsync(path, k8s.KubernetesJson.Serialize(body), cancellationToken).ConfigureAwait(false);
+        return response.IsSuccess ? response.ReadAs<T>() : throw response.ToException();
     }
 
     /// <summary>Sends a request and reads the whole answer (bounded by MaxResponseBytes).</summary>

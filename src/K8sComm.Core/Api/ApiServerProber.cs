@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using System.Text.Json;
+using k8s.Models;
 using K8sComm.Core.Discovery;
 using K8sComm.Core.Tls;
 
@@ -115,15 +115,14 @@ public static class ApiServerProber
             {
                 var version = await run.StepAsync(ProbeStepNames.Version, async ct =>
                 {
-                    using var json = await client.GetJsonAsync("/version", ct).ConfigureAwait(false);
-                    return json.RootElement.TryGetProperty("gitVersion", out var v) && v.GetString() is { } s ? s
-                        : throw Invalid("/version", "it has no gitVersion");
+                    var info = await client.GetAsync<VersionInfo>("/version", ct).ConfigureAwait(false);
+                    return info.GitVersion ?? throw Invalid("/version", "it has no gitVersion");
                 }).ConfigureAwait(false);
 
                 var cidrs = await run.StepAsync(ProbeStepNames.Api, async ct =>
                 {
-                    using var json = await client.GetJsonAsync("/api", ct).ConfigureAwait(false);
-                    return ReadServerAddresses(json.RootElement);
+                    var versions = await client.GetAsync<V1APIVersions>("/api", ct).ConfigureAwait(false);
+                    return ReadServerAddresses(versions);
                 }).ConfigureAwait(false);
 
                 var live = await HealthAsync(run, client, ProbeStepNames.Livez, "/livez").ConfigureAwait(false);
@@ -145,9 +144,8 @@ public static class ApiServerProber
             {
                 var identity = await run.StepAsync(ProbeStepNames.Identity, async ct =>
                 {
-                    var review = new { apiVersion = "authentication.k8s.io/v1", kind = "SelfSubjectReview" };
-                    using var json = await authenticated.PostJsonAsync(SelfSubjectReviewPath, review, ct).ConfigureAwait(false);
-                    return ReadIdentity(json.RootElement);
+                    var review = new V1SelfSubjectReview { ApiVersion = "authentication.k8s.io/v1", Kind = "SelfSubjectReview" };
+                    return ReadIdentity(await authenticated.CreateAsync(SelfSubjectReviewPath, review, ct).ConfigureAwait(false));
                 }).ConfigureAwait(false);
                 result = result with { Identity = identity };
             }
@@ -195,29 +193,19 @@ public static class ApiServerProber
         return healthy;
     }
 
-    private static IReadOnlyList<ServerAddressByClientCidr> ReadServerAddresses(JsonElement apiVersions)
+    private static IReadOnlyList<ServerAddressByClientCidr> ReadServerAddresses(V1APIVersions apiVersions)
     {
-        if (!apiVersions.TryGetProperty("kind", out var kind) || kind.GetString() != "APIVersions")
+        if (apiVersions.Kind != "APIVersions")
             throw Invalid("/api", "it is not an APIVersions object");
-        if (!apiVersions.TryGetProperty("serverAddressByClientCIDRs", out var list) || list.ValueKind != JsonValueKind.Array)
-            return [];
-        return list.EnumerateArray()
-            .Select(e => new ServerAddressByClientCidr(
-                e.TryGetProperty("clientCIDR", out var c) ? c.GetString() ?? "" : "",
-                e.TryGetProperty("serverAddress", out var s) ? s.GetString() ?? "" : ""))
+        return (apiVersions.ServerAddressByClientCIDRs ?? [])
+            .Select(row => new ServerAddressByClientCidr(row.ClientCIDR ?? "", row.ServerAddress ?? ""))
             .ToList();
     }
 
-    private static ProbeIdentity ReadIdentity(JsonElement review)
-    {
-        if (!review.TryGetProperty("status", out var status) || !status.TryGetProperty("userInfo", out var user)
-            || !user.TryGetProperty("username", out var name) || name.GetString() is not { } userName)
-            throw Invalid(SelfSubjectReviewPath, "it has no status.userInfo.username");
-        var groups = user.TryGetProperty("groups", out var g) && g.ValueKind == JsonValueKind.Array
-            ? g.EnumerateArray().Select(x => x.GetString() ?? "").ToList()
-            : [];
-        return new ProbeIdentity(userName, groups);
-    }
+    private static ProbeIdentity ReadIdentity(V1SelfSubjectReview review) =>
+        review.Status?.UserInfo?.Username is { } userName
+            ? new ProbeIdentity(userName, review.Status.UserInfo.Groups?.ToList() ?? [])
+            : throw Invalid(SelfSubjectReviewPath, "it has no status.userInfo.username");
 
     private static K8sCommException Invalid(string path, string why) =>
         new(FailureReason.ResponseInvalid, $"The response to {path} can't be used: {why}.", path);

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using k8s.Models;
 
 namespace K8sComm.Core.Api;
 
@@ -52,15 +53,10 @@ public sealed class ApiStatusException : K8sCommException
         reason = message = null;
         try
         {
-            using var document = JsonDocument.Parse(body);
-            var root = document.RootElement;
-            if (root.ValueKind != JsonValueKind.Object
-                || !root.TryGetProperty("kind", out var kind) || kind.GetString() != "Status")
+            var status = k8s.KubernetesJson.Deserialize<V1Status>(body);
+            if (status?.Kind != "Status")
                 return false;
-            if (root.TryGetProperty("code", out var c) && c.TryGetInt32(out var parsed))
-                code = parsed;
-            reason = root.TryGetProperty("reason", out var r) ? r.GetString() : null;
-            message = root.TryGetProperty("message", out var m) ? m.GetString() : null;
+            (code, reason, message) = (status.Code, status.Reason, status.Message);
             return true;
         }
         catch (JsonException)

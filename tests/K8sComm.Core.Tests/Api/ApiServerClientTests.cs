@@ -37,10 +37,10 @@ public class ApiServerClientTests
         await using var cluster = await StartAsync();
         using var client = new ApiServerClient(Endpoints.Token(cluster));
 
-        using var review = await client.PostJsonAsync("/apis/authentication.k8s.io/v1/selfsubjectreviews",
-            new { apiVersion = "authentication.k8s.io/v1", kind = "SelfSubjectReview" }, None);
+        var review = await client.CreateAsync("/apis/authentication.k8s.io/v1/selfsubjectreviews",
+            new k8s.Models.V1SelfSubjectReview { ApiVersion = "authentication.k8s.io/v1", Kind = "SelfSubjectReview" }, None);
 
-        Assert.Equal("sandbox-admin", review.RootElement.GetProperty("status").GetProperty("userInfo").GetProperty("username").GetString());
+        Assert.Equal("sandbox-admin", review.Status.UserInfo.Username);
     }
 
     [Fact]
