@@ -2,13 +2,6 @@ using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using K8sComm.Core.Tls;
-using Org.BouncyCastle.Asn1.X509;
-using Org.BouncyCastle.Asn1;
-using Org.BouncyCastle.Asn1.EdEC;
-using Org.BouncyCastle.Asn1.Pkcs;
-using Org.BouncyCastle.Asn1.X9;
-using Org.BouncyCastle.X509;
-using BcCertificate = Org.BouncyCastle.X509.X509Certificate;
 
 namespace K8sComm.Core.Discovery;
 
@@ -46,30 +39,19 @@ internal static class CertificateMaterial
 
     /// <summary>Reads a CA bundle (one or more PEM certificates, or one DER certificate) and returns the facts
     /// of the first; every certificate in it must parse.</summary>
-    public static CertificateFacts ReadBundle(byte[] bytes, string field)
-    {
-        var certificates = LooksLikePem(bytes) ? PemCertificates(bytes, field) : [bytes];
-        if (certificates.Count == 0)
-        {
-            throw Invalid(field, "holds no certificate");
-        }
+    public static CertificateFacts ReadBundle(byte[] bytes, string field) =>
+        CertificateReader.Describe(CertificateReader.ReadBundle(bytes, field)[0]);
 
-        var first = Parse(certificates[0], field);
-        foreach (var other in certificates.Skip(1)) Parse(other, field);
-        return Facts(first, certificates[0]);
-    }
-
-    /// <summary>Reads a PEM client certificate: its subject and expiry.</summary>
+    /// <summary>Reads a PEM client certificate (kubectl takes nothing else there): its subject and expiry.</summary>
     public static (string Subject, DateTimeOffset NotAfter) ReadClientCertificate(byte[] pem, string field)
     {
-        var certificates = LooksLikePem(pem) ? PemCertificates(pem, field) : [];
-        if (certificates.Count == 0)
+        if (!LooksLikePem(pem))
         {
             throw Invalid(field, "does not hold a readable PEM certificate");
         }
 
-        var certificate = Parse(certificates[0], field);
-        return (Name(certificate.CertificateStructure.Subject), Utc(certificate.NotAfter));
+        var facts = CertificateReader.Describe(CertificateReader.ReadBundle(pem, field)[0]);
+        return (facts.Subject, facts.NotAfter);
     }
 
     private static readonly string[] PrivateKeyLabels = ["PRIVATE KEY", "RSA PRIVATE KEY", "EC PRIVATE KEY"];
@@ -116,105 +98,6 @@ internal static class CertificateMaterial
 
     public static K8sCommException Invalid(string field, string problem) =>
         new(FailureReason.CertificateDataInvalid, $"Certificate data in {field} {problem}.", field, [field, problem]);
-
-    /// <summary>
-    /// The facts a user needs about a certificate; no key material. Read with BouncyCastle's managed parser,
-    /// several times cheaper than building an X509Certificate2, which matters for a 500-context kubeconfig;
-    /// names and algorithm names are formatted the way .NET formats them.
-    /// </summary>
-    private static CertificateFacts Facts(BcCertificate certificate, byte[] der)
-    {
-        var structure = certificate.CertificateStructure;
-        var san = certificate.GetExtensionValue(X509Extensions.SubjectAlternativeName) is { } sanValue
-            ? new X509SubjectAlternativeNameExtension(sanValue.GetOctets())
-            : null;
-        var (algorithm, size) = PublicKey(certificate.SubjectPublicKeyInfo);
-        return new CertificateFacts(
-            Name(structure.Subject),
-            Name(structure.Issuer),
-            Utc(certificate.NotBefore),
-            Utc(certificate.NotAfter),
-            Convert.ToHexString(SHA256.HashData(der)),
-            san?.EnumerateDnsNames().ToArray() ?? [],
-            san?.EnumerateIPAddresses().Select(ip => ip.ToString()).ToArray() ?? [],
-            algorithm,
-            size,
-            new Oid(certificate.SigAlgOid).FriendlyName ?? certificate.SigAlgOid,
-            certificate.GetBasicConstraints() >= 0,
-            structure.Subject.Equivalent(structure.Issuer));
-    }
-
-    /// <summary>Reads the key's algorithm and size straight from its encoding: BouncyCastle's key objects
-    /// validate an RSA modulus on construction, which costs milliseconds per certificate.</summary>
-    private static (string Algorithm, int Size) PublicKey(SubjectPublicKeyInfo info)
-    {
-        var algorithm = info.Algorithm.Algorithm;
-        if (algorithm.Equals(PkcsObjectIdentifiers.RsaEncryption))
-        {
-            return ("RSA", RsaPublicKeyStructure.GetInstance(info.ParsePublicKey()).Modulus.BitLength);
-        }
-
-        if (algorithm.Equals(X9ObjectIdentifiers.IdECPublicKey))
-        {
-            var curve = info.Algorithm.Parameters as DerObjectIdentifier;
-            var size = curve?.Id switch
-            {
-                "1.2.840.10045.3.1.7" => 256,
-                "1.3.132.0.34" => 384,
-                "1.3.132.0.35" => 521,
-                _ => curve is null ? 0 : ECNamedCurveTable.GetByOid(curve)?.Curve.FieldSize ?? 0,
-            };
-            return ("ECDSA", size);
-        }
-
-        if (algorithm.Equals(EdECObjectIdentifiers.id_Ed25519))
-        {
-            return ("Ed25519", 256);
-        }
-
-        return (new Oid(algorithm.Id).FriendlyName ?? algorithm.Id, 0);
-    }
-
-    private static BcCertificate Parse(byte[] der, string field)
-    {
-        try
-        {
-            return new X509CertificateParser().ReadCertificate(der) ?? throw Invalid(field, "holds no certificate");
-        }
-        catch (Exception e) when (e is not K8sCommException)
-        {
-            throw Invalid(field, "does not hold a readable certificate");
-        }
-    }
-
-    private static List<byte[]> PemCertificates(byte[] bytes, string field)
-    {
-        var result = new List<byte[]>();
-        var text = Encoding.ASCII.GetString(bytes).AsSpan();
-        while (PemEncoding.TryFind(text, out var fields))
-        {
-            if (text[fields.Label].SequenceEqual("CERTIFICATE"))
-            {
-                var der = new byte[fields.DecodedDataLength];
-                if (!Convert.TryFromBase64Chars(text[fields.Base64Data], der, out _))
-                {
-                    throw Invalid(field, "does not hold a readable certificate");
-                }
-
-                result.Add(der);
-            }
-
-            text = text[fields.Location.End..];
-        }
-
-        return result;
-    }
-
-    /// <summary>The same text X509Certificate2.Subject shows.</summary>
-    private static string Name(X509Name name) => new X500DistinguishedName(name.GetEncoded()).Name;
-
-    private static DateTimeOffset Utc(DateTime time) =>
-        new(DateTime.SpecifyKind(time.ToUniversalTime(), DateTimeKind.Utc), TimeSpan.Zero);
 
 #pragma warning disable SYSLIB0057 // X509CertificateLoader is .NET 9+; the core targets net8.0.
     private static X509Certificate2 LoadPkcs12(byte[] pfx) => new(pfx);

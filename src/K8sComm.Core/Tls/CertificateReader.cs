@@ -8,7 +8,6 @@ using Org.BouncyCastle.Asn1.EdEC;
 using Org.BouncyCastle.Asn1.Pkcs;
 using Org.BouncyCastle.Asn1.X509;
 using Org.BouncyCastle.Asn1.X9;
-using Org.BouncyCastle.Crypto.Parameters;
 using Org.BouncyCastle.X509;
 using DotNetCertificate = System.Security.Cryptography.X509Certificates.X509Certificate;
 
@@ -86,7 +85,7 @@ public static partial class CertificateReader
     {
         try
         {
-            return certificate.IsSignatureValid(issuer.GetPublicKey());
+            return VerifiedByPlatform(certificate, issuer) ?? certificate.IsSignatureValid(issuer.GetPublicKey());
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
@@ -94,6 +93,41 @@ public static partial class CertificateReader
             return false;
         }
     }
+
+    /// <summary>
+    /// RSA (PKCS#1 v1.5) and ECDSA signatures checked by the platform's crypto: BouncyCastle's RSA key
+    /// object tests the modulus on construction, which costs milliseconds per key and dominated
+    /// resolving a large kubeconfig. Null for any other algorithm, which BouncyCastle then checks.
+    /// </summary>
+    private static bool? VerifiedByPlatform(X509Certificate certificate, X509Certificate issuer)
+    {
+        if (!PlatformSignatures.TryGetValue(certificate.SigAlgOid, out var signature))
+            return null;
+
+        byte[] signed = certificate.GetTbsCertificate(), value = certificate.GetSignature();
+        byte[] issuerKey = issuer.SubjectPublicKeyInfo.GetEncoded();
+        if (signature.Ecdsa)
+        {
+            using var ecdsa = ECDsa.Create();
+            ecdsa.ImportSubjectPublicKeyInfo(issuerKey, out _);
+            return ecdsa.VerifyData(signed, value, signature.Hash, DSASignatureFormat.Rfc3279DerSequence);
+        }
+        using var rsa = RSA.Create();
+        rsa.ImportSubjectPublicKeyInfo(issuerKey, out _);
+        return rsa.VerifyData(signed, value, signature.Hash, RSASignaturePadding.Pkcs1);
+    }
+
+    private static readonly Dictionary<string, (HashAlgorithmName Hash, bool Ecdsa)> PlatformSignatures = new()
+    {
+        [PkcsObjectIdentifiers.Sha1WithRsaEncryption.Id] = (HashAlgorithmName.SHA1, false),
+        [PkcsObjectIdentifiers.Sha256WithRsaEncryption.Id] = (HashAlgorithmName.SHA256, false),
+        [PkcsObjectIdentifiers.Sha384WithRsaEncryption.Id] = (HashAlgorithmName.SHA384, false),
+        [PkcsObjectIdentifiers.Sha512WithRsaEncryption.Id] = (HashAlgorithmName.SHA512, false),
+        [X9ObjectIdentifiers.ECDsaWithSha1.Id] = (HashAlgorithmName.SHA1, true),
+        [X9ObjectIdentifiers.ECDsaWithSha256.Id] = (HashAlgorithmName.SHA256, true),
+        [X9ObjectIdentifiers.ECDsaWithSha384.Id] = (HashAlgorithmName.SHA384, true),
+        [X9ObjectIdentifiers.ECDsaWithSha512.Id] = (HashAlgorithmName.SHA512, true),
+    };
 
     /// <summary>The signature algorithm, <c>SHA256withRSA</c> style; the OID when it is unusual.</summary>
     public static string SignatureAlgorithm(X509Certificate certificate)
@@ -117,27 +151,39 @@ public static partial class CertificateReader
         [EdECObjectIdentifiers.id_Ed25519.Id] = "Ed25519",
     };
 
+    /// <summary>Reads the key's algorithm and size straight from its encoding: BouncyCastle's key objects
+    /// validate an RSA modulus on construction, which costs milliseconds per certificate and adds up
+    /// over a large kubeconfig.</summary>
     private static (string Algorithm, int Size) PublicKey(X509Certificate certificate)
     {
+        var info = certificate.SubjectPublicKeyInfo;
+        var algorithm = info.Algorithm.Algorithm;
         try
         {
-            return certificate.GetPublicKey() switch
+            if (algorithm.Equals(PkcsObjectIdentifiers.RsaEncryption))
+                return ("RSA", RsaPublicKeyStructure.GetInstance(info.ParsePublicKey()).Modulus.BitLength);
+            if (algorithm.Equals(X9ObjectIdentifiers.IdECPublicKey))
             {
-                RsaKeyParameters rsa => ("RSA", rsa.Modulus.BitLength),
-                ECPublicKeyParameters ec => ("ECDSA", ec.Parameters.Curve.FieldSize),
-                Ed25519PublicKeyParameters => ("Ed25519", 256),
-                DsaPublicKeyParameters dsa => ("DSA", dsa.Parameters.P.BitLength),
-                _ => (KeyAlgorithmOid(certificate), 0),
-            };
+                var curve = info.Algorithm.Parameters as DerObjectIdentifier;
+                return ("ECDSA", curve?.Id switch
+                {
+                    "1.2.840.10045.3.1.7" => 256,
+                    "1.3.132.0.34" => 384,
+                    "1.3.132.0.35" => 521,
+                    _ => curve is null ? 0 : ECNamedCurveTable.GetByOid(curve)?.Curve.FieldSize ?? 0,
+                });
+            }
+            if (algorithm.Equals(EdECObjectIdentifiers.id_Ed25519))
+                return ("Ed25519", 256);
+            if (algorithm.Equals(X9ObjectIdentifiers.IdDsa))
+                return ("DSA", DsaParameter.GetInstance(info.Algorithm.Parameters).P.BitLength);
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
-            return (KeyAlgorithmOid(certificate), 0);
+            // A malformed key still leaves the rest of the facts worth reporting.
         }
+        return (algorithm.Id, 0);
     }
-
-    private static string KeyAlgorithmOid(X509Certificate certificate) =>
-        certificate.SubjectPublicKeyInfo.Algorithm.Algorithm.Id;
 
     private static (IReadOnlyList<string> Dns, IReadOnlyList<string> Ip) SubjectAlternativeNames(X509Certificate certificate)
     {

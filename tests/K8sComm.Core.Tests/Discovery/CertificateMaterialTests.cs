@@ -56,7 +56,15 @@ public sealed class CertificateMaterialTests
         Assert.Equal(certificate.GetCertHashString(HashAlgorithmName.SHA256), facts.Sha256Fingerprint);
         Assert.Equal(san?.EnumerateDnsNames() ?? [], facts.DnsNames);
         Assert.Equal(san?.EnumerateIPAddresses().Select(ip => ip.ToString()) ?? [], facts.IpAddresses);
-        Assert.Equal(certificate.SignatureAlgorithm.FriendlyName, facts.SignatureAlgorithm);
+        // One naming convention for every certificate the module reports (CertificateReader): SHA256withRSA style.
+        var expectedSignature = certificate.SignatureAlgorithm.Value switch
+        {
+            "1.2.840.113549.1.1.11" => "SHA256withRSA",
+            "1.2.840.10045.4.3.3" => "SHA384withECDSA",
+            "1.2.840.113549.1.1.10" => "RSASSA-PSS",
+            var other => other,
+        };
+        Assert.Equal(expectedSignature, facts.SignatureAlgorithm);
         var expectedKey = certificate.GetRSAPublicKey() is { } rsa ? ("RSA", rsa.KeySize) : ("ECDSA", certificate.GetECDsaPublicKey()!.KeySize);
         Assert.Equal(expectedKey, (facts.PublicKeyAlgorithm, facts.PublicKeySize));
         Assert.Equal(certificate.Extensions.OfType<X509BasicConstraintsExtension>().SingleOrDefault()?.CertificateAuthority ?? false, facts.IsCertificateAuthority);
