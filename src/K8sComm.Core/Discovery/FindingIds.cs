@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace K8sComm.Core.Discovery;
 
 /// <summary>The stable ids of endpoint findings; the PowerShell layer localizes messages by id.</summary>
@@ -27,7 +29,8 @@ internal static class EndpointFindings
         if (missingUser is not null)
         {
             findings.Add(new(FindingIds.UserNotFound, FindingSeverity.Low,
-                $"The context names user '{missingUser}', which no kubeconfig defines: requests will carry no credentials."));
+                $"The context names user '{missingUser}', which no kubeconfig defines: requests will carry no credentials.",
+                [missingUser]));
         }
 
         var plainHttp = server.Scheme == Uri.UriSchemeHttp;
@@ -71,15 +74,19 @@ internal static class EndpointFindings
             if (notAfter <= now)
             {
                 findings.Add(new(FindingIds.ClientCertificateExpired, FindingSeverity.High,
-                    $"The client certificate expired on {notAfter:yyyy-MM-dd}."));
+                    $"The client certificate expired on {notAfter:yyyy-MM-dd}.",
+                    [Day(notAfter)]));
             }
             else if (notAfter - now <= ExpiryWarning)
             {
                 findings.Add(new(FindingIds.ClientCertificateExpiring, FindingSeverity.Medium,
-                    $"The client certificate expires on {notAfter:yyyy-MM-dd}, within {ExpiryWarning.Days} days."));
+                    $"The client certificate expires on {notAfter:yyyy-MM-dd}, within {ExpiryWarning.Days} days.",
+                    [Day(notAfter), ExpiryWarning.Days.ToString(CultureInfo.InvariantCulture)]));
             }
         }
 
         return findings.OrderByDescending(f => f.Severity).ToArray();
     }
+
+    private static string Day(DateTimeOffset time) => time.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 }

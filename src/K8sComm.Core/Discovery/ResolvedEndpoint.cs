@@ -36,8 +36,9 @@ public enum FindingSeverity
     High,
 }
 
-/// <summary>Something about an endpoint a user should know: a stable id, a severity and a sentence.</summary>
-public sealed record Finding(string Id, FindingSeverity Severity, string Message);
+/// <summary>Something about an endpoint a user should know: a stable id, a severity and a sentence.
+/// <see cref="Arguments"/> fill the localized sentence named after the id (a date, a user name).</summary>
+public sealed record Finding(string Id, FindingSeverity Severity, string Message, IReadOnlyList<string>? Arguments = null);
 
 /// <summary>What the kubeconfig (or the pod) says about the API server's certificate authority.</summary>
 public sealed record CertificateAuthorityInfo(

@@ -38,6 +38,15 @@ internal static class ErrorRecords
         FailureReason.ServiceAccountNotFound => ErrorCategory.ObjectNotFound,
         FailureReason.InClusterEnvironmentMissing => ErrorCategory.ResourceUnavailable,
         FailureReason.ServerInvalid => ErrorCategory.InvalidData,
+        FailureReason.ServerUnreachable or FailureReason.ProxyFailed or FailureReason.TlsHandshakeFailed => ErrorCategory.ConnectionError,
+        FailureReason.ServerCertificateUntrusted or FailureReason.UnencryptedAuthentication => ErrorCategory.SecurityError,
+        FailureReason.Timeout => ErrorCategory.OperationTimeout,
+        FailureReason.TokenFileUnreadable => ErrorCategory.ReadError,
+        FailureReason.ApiUnauthorized => ErrorCategory.AuthenticationError,
+        FailureReason.ApiForbidden => ErrorCategory.PermissionDenied,
+        FailureReason.ApiNotFound => ErrorCategory.ObjectNotFound,
+        FailureReason.ApiError => ErrorCategory.ProtocolError,
+        FailureReason.ResponseInvalid => ErrorCategory.InvalidResult,
         _ => ErrorCategory.NotSpecified,
     };
 

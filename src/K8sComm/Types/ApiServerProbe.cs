@@ -1,4 +1,5 @@
 using Api = K8sComm.Core.Api;
+using Tls = K8sComm.Core.Tls;
 
 namespace K8sComm;
 
@@ -7,12 +8,28 @@ public sealed class ApiServerProbe
 {
     public bool Reachable { get; init; }
     public string? TlsVersion { get; init; }
+
+    /// <summary>The protocol the server chose by ALPN (h2, http/1.1).</summary>
+    public string? ApplicationProtocol { get; init; }
     public CertificateSummary? ServerCertificate { get; init; }
 
-    /// <summary>Whether the presented chain verifies against the configured CA; null when there was none to check.</summary>
+    /// <summary>What the chain was checked against: the endpoint's CA, the system store, or nothing (skip-verify).</summary>
+    public TrustSource? TrustSource { get; init; }
+
+    /// <summary>Whether the presented chain verifies; null when no certificate was seen (plain http, no handshake).</summary>
     public bool? ChainTrusted { get; init; }
     public string? ChainError { get; init; }
+
+    /// <summary>The name the certificate must carry: tls-server-name, else the server's host.</summary>
+    public string? ServerName { get; init; }
     public bool? NameMatches { get; init; }
+    public string? NameError { get; init; }
+
+    /// <summary>Weak keys or signatures in the presented chain, trusted or not.</summary>
+    public string[] CertificateWeaknesses { get; init; } = [];
+
+    /// <summary>The endpoint has credentials, but the probe kept them back: the server was not verified, or the connection was plain http.</summary>
+    public bool CredentialsWithheld { get; init; }
     public string? ServerVersion { get; init; }
     public ServerAddressByClientCidr[] ServerAddressByClientCIDRs { get; init; } = [];
     public bool? Live { get; init; }
@@ -29,10 +46,16 @@ public sealed class ApiServerProbe
     {
         Reachable = result.Reachable,
         TlsVersion = result.TlsVersion,
+        ApplicationProtocol = result.ApplicationProtocol,
         ServerCertificate = result.ServerCertificate is null ? null : CertificateSummary.From(result.ServerCertificate),
+        TrustSource = result.TrustSource is { } source ? Enums.Convert<Tls.TrustSource, TrustSource>(source) : null,
         ChainTrusted = result.ChainTrusted,
         ChainError = result.ChainError,
+        ServerName = result.ServerName,
         NameMatches = result.NameMatches,
+        NameError = result.NameError,
+        CertificateWeaknesses = result.CertificateWeaknesses.ToArray(),
+        CredentialsWithheld = result.CredentialsWithheld,
         ServerVersion = result.ServerVersion,
         ServerAddressByClientCIDRs = result.ServerAddressByClientCidrs
             .Select(row => new ServerAddressByClientCidr(row.ClientCidr, row.ServerAddress)).ToArray(),

@@ -13,6 +13,8 @@ public enum AnonymousAccess { Unknown, Rejected, Denied, Allowed }
 
 public enum ProbeStepStatus { Succeeded, Failed, Skipped }
 
+public enum TrustSource { EndpointCertificateAuthority, SystemTrustStore, NotVerified }
+
 internal static class Enums
 {
     /// <summary>Maps a core enum value to the public enum member of the same name.</summary>

@@ -1,3 +1,4 @@
+using System.Globalization;
 using K8sComm.Resources;
 using Discovery = K8sComm.Core.Discovery;
 
@@ -16,7 +17,21 @@ public sealed class Finding
     {
         Id = finding.Id,
         Severity = Enums.Convert<Discovery.FindingSeverity, FindingSeverity>(finding.Severity),
-        // The message in the user's language when we have one; the core's English otherwise.
-        Message = Strings.ResourceManager.GetString("Finding_" + finding.Id, Strings.Culture) ?? finding.Message,
+        Message = Localized(finding),
     };
+
+    // The message in the user's language when we have one; the core's English otherwise.
+    private static string Localized(Discovery.Finding finding)
+    {
+        string? template = Strings.ResourceManager.GetString("Finding_" + finding.Id, Strings.Culture);
+        if (template is null) return finding.Message;
+        try
+        {
+            return string.Format(CultureInfo.CurrentCulture, template, (finding.Arguments ?? []).Cast<object>().ToArray());
+        }
+        catch (FormatException)
+        {
+            return finding.Message;
+        }
+    }
 }
