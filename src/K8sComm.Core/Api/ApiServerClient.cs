@@ -311,14 +311,15 @@ public sealed class ApiServerClient : IDisposable
             return verdict.Trusted;
         }
 
-        X509Certificate? Select(object sender, string targetHost, X509CertificateCollection local, X509Certificate? remote, string[] issuers)
+        // Null means "no certificate" to SslStream, though the delegate isn't annotated to say so.
+        X509Certificate Select(object sender, string targetHost, X509CertificateCollection local, X509Certificate? remote, string[] issuers)
         {
             if (remote is null)
-                return null; // asked before the server has shown anything
+                return null!; // asked before the server has shown anything
             if (_trust is not null && _trust.IsKnownTrusted(remote, _options.TimeProvider.GetUtcNow()))
-                return clientCertificate;
+                return clientCertificate!;
             heldBack = true;
-            return null;
+            return null!;
         }
 
         var request = new TlsHandshakeRequest(_host, Endpoint.Port)

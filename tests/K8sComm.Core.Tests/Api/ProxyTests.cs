@@ -69,7 +69,8 @@ public class ProxyTests
             await stream.WriteAsync("HTTP/1.1 407 Proxy Authentication Required\r\nContent-Length: 0\r\n\r\n"u8.ToArray());
         });
         var proxy = new Uri($"http://127.0.0.1:{((IPEndPoint)listener.LocalEndpoint).Port}");
-        var endpoint = Endpoints.For(new Uri("https://10.255.255.1:6443"), new EndpointCredentials(), proxy: proxy);
+        // A name that never resolves: should the proxy be bypassed by mistake, nothing leaves the machine.
+        var endpoint = Endpoints.For(new Uri("https://apiserver.invalid:6443"), new EndpointCredentials(), proxy: proxy);
 
         var error = await Assert.ThrowsAsync<K8sCommException>(() =>
             TlsHandshake.RunAsync(TlsHandshakeRequest.For(endpoint), TimeSpan.FromSeconds(5), CancellationToken.None));

@@ -32,7 +32,7 @@ public sealed class GetHelpTests
 
         Assert.Empty(result.Errors);
         var lines = result.Output.Select(o => o.ToString()).ToArray();
-        Assert.Empty(lines.Where(line => !line.StartsWith("synopsis|")));
+        Assert.DoesNotContain(lines, line => !line.StartsWith("synopsis|"));
         Assert.NotEmpty(lines);
     }
 
