@@ -15,7 +15,8 @@ public sealed record ScriptResult(
     IReadOnlyList<VerboseRecord> Verbose,
     IReadOnlyList<DebugRecord> Debug,
     IReadOnlyList<InformationRecord> Information,
-    string HostText)
+    string HostText,
+    bool Stopped = false)
 {
     /// <summary>Every stream as text: what a secret must never appear in.</summary>
     public string AllText()
@@ -72,6 +73,13 @@ public sealed class EngineSession : IDisposable
 
     /// <summary>Runs a script; <paramref name="variables"/> are set first, so values need no quoting.</summary>
     public ScriptResult Invoke(string script, IReadOnlyDictionary<string, object?>? variables = null)
+        => Invoke(script, variables, stopAfter: null);
+
+    /// <summary>Runs a script and presses Ctrl+C (PowerShell.Stop) after <paramref name="stopAfter"/>.</summary>
+    public ScriptResult InvokeAndStop(string script, TimeSpan stopAfter, IReadOnlyDictionary<string, object?>? variables = null)
+        => Invoke(script, variables, stopAfter);
+
+    private ScriptResult Invoke(string script, IReadOnlyDictionary<string, object?>? variables, TimeSpan? stopAfter)
     {
         foreach (var (name, value) in variables ?? new Dictionary<string, object?>())
         {
@@ -85,6 +93,9 @@ public sealed class EngineSession : IDisposable
         {
             using var shell = PowerShell.Create(_runspace);
             shell.AddScript(script);
+            using var stopper = stopAfter is { } delay
+                ? new Timer(_ => shell.BeginStop(null, null), null, delay, Timeout.InfiniteTimeSpan)
+                : null;
             Collection<PSObject> output;
             try
             {
@@ -103,7 +114,8 @@ public sealed class EngineSession : IDisposable
                 shell.Streams.Verbose.ToList(),
                 shell.Streams.Debug.ToList(),
                 shell.Streams.Information.ToList(),
-                _hostText.GetStringBuilder().ToString(hostStart, _hostText.GetStringBuilder().Length - hostStart));
+                _hostText.GetStringBuilder().ToString(hostStart, _hostText.GetStringBuilder().Length - hostStart),
+                shell.InvocationStateInfo.State == PSInvocationState.Stopped);
         }
         finally
         {

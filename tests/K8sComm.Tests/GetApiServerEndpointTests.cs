@@ -193,3 +193,26 @@ public sealed class GetApiServerEndpointTests : IAsyncLifetime
         Assert.True((bool)endpoint.Probe.Reachable);
     }
 }
+
+public sealed class ProbeStoppingTests
+{
+    [Fact]
+    public async Task Ctrl_C_stops_a_probe_that_waits_on_a_stalled_handshake()
+    {
+        await using var cluster = await SandboxCluster.StartAsync(new SandboxOptions
+        {
+            NodeCount = 1,
+            ApiServerFaults = new K8sComm.Sandbox.Faults.FaultPlan(K8sComm.Sandbox.Faults.FaultMode.StalledHandshake),
+        });
+        using var session = ModuleSession.Start();
+
+        // Were the stop not to reach the probe, it would end by itself after 20 s with an endpoint
+        // whose tls step failed, and the command would not count as stopped.
+        var result = session.InvokeAndStop("Get-ApiServerEndpoint -Kubeconfig $Path -Probe -TimeoutSec 20",
+            TimeSpan.FromSeconds(1), ModuleSession.Vars(("Path", cluster.Files.CertificateKubeconfig)));
+
+        Assert.True(result.Stopped);
+        Assert.Empty(result.Output);
+        Assert.Empty(result.Errors);
+    }
+}

@@ -20,7 +20,11 @@ public sealed class GetApiServerEndpointCommand : PSCmdlet, IDisposable
     private const string AllSet = "All";
     private const string InClusterSet = "InCluster";
 
+    // Enough to overlap the waiting on a fleet of contexts without opening hundreds of connections at once.
+    private const int MaxConcurrentProbes = 8;
+
     private readonly CancellationTokenSource _stopping = new();
+    private readonly SemaphoreSlim _probeSlots = new(MaxConcurrentProbes);
     private EndpointDiscovery? _discovery;
 
     [Parameter(ParameterSetName = ContextSet, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
@@ -60,11 +64,19 @@ public sealed class GetApiServerEndpointCommand : PSCmdlet, IDisposable
         {
             WriteError(ErrorRecords.From(failure));
         }
+        catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
+        {
+            throw new PipelineStoppedException();
+        }
     }
 
     protected override void StopProcessing() => _stopping.Cancel();
 
-    public void Dispose() => _stopping.Dispose();
+    public void Dispose()
+    {
+        _stopping.Dispose();
+        _probeSlots.Dispose();
+    }
 
     private IEnumerable<ApiServerEndpoint> ResolveEndpoints()
     {
@@ -111,9 +123,10 @@ public sealed class GetApiServerEndpointCommand : PSCmdlet, IDisposable
         ProbeAndWrite(endpoints.ToList());
     }
 
-    /// <summary>Probes every endpoint at once and writes each as soon as its probe ends.</summary>
+    /// <summary>Probes the endpoints side by side and writes each as soon as its probe ends.</summary>
     private void ProbeAndWrite(IReadOnlyList<ApiServerEndpoint> endpoints)
     {
+        if (endpoints.Count == 0) return;
         var timeout = TimeSpan.FromSeconds(TimeoutSec);
         var pending = endpoints.ToDictionary(
             endpoint => ProbeOne(endpoint, timeout),
@@ -135,6 +148,7 @@ public sealed class GetApiServerEndpointCommand : PSCmdlet, IDisposable
         WriteProgress(progress);
     }
 
+    // Writes its messages here, on the pipeline thread; only the probe itself runs in the background.
     private Task<ProbeResult> ProbeOne(ApiServerEndpoint endpoint, TimeSpan timeout)
     {
         WriteVerbose(string.Format(Strings.Verbose_Probing, endpoint.Server));
@@ -143,6 +157,19 @@ public sealed class GetApiServerEndpointCommand : PSCmdlet, IDisposable
             // The user's own setting, honoured as a client would; but say out loud what it means.
             WriteWarning(string.Format(Strings.Warning_ProbeWithoutVerification, endpoint.Context ?? endpoint.Server.ToString()));
         }
-        return ApiServerProber.ProbeAsync(endpoint.Resolved, timeout, _stopping.Token);
+        return ProbeInSlotAsync(endpoint.Resolved, timeout);
+    }
+
+    private async Task<ProbeResult> ProbeInSlotAsync(ResolvedEndpoint endpoint, TimeSpan timeout)
+    {
+        await _probeSlots.WaitAsync(_stopping.Token).ConfigureAwait(false);
+        try
+        {
+            return await ApiServerProber.ProbeAsync(endpoint, timeout, _stopping.Token).ConfigureAwait(false);
+        }
+        finally
+        {
+            _probeSlots.Release();
+        }
     }
 }
