@@ -16,8 +16,7 @@ public sealed class KubeletKubectlTests(KubeletFleetFixture fixture) : IClassFix
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
-    static bool KubectlMissing() => !File.Exists("/usr/bin/kubectl") && !(Environment.GetEnvironmentVariable("PATH") ?? "")
-        .Split(Path.PathSeparator).Any(p => File.Exists(Path.Combine(p, "kubectl")));
+    static bool KubectlMissing() => Kubectl.IsMissing;
 
     [SkippableFact]
     public async Task Kubectl_reads_pods_from_a_ca_signed_kubelet_with_verification_and_a_client_certificate()
@@ -83,13 +82,7 @@ public sealed class KubeletKubectlTests(KubeletFleetFixture fixture) : IClassFix
         await File.WriteAllTextAsync(ca, fixture.ClusterCa.ExportCertificatePem());
         var empty = Path.Combine(_dir, "empty-kubeconfig");
         await File.WriteAllTextAsync(empty, "apiVersion: v1\nkind: Config\n");
-        var start = new ProcessStartInfo("kubectl")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = true,
-            ArgumentList = { "--kubeconfig", empty, "--server", $"https://127.0.0.1:{kubelet.Port}", "--certificate-authority", ca, "--request-timeout", "10s" },
-        };
+        var start = Kubectl.Start(_dir, "--kubeconfig", empty, "--server", $"https://127.0.0.1:{kubelet.Port}", "--certificate-authority", ca, "--request-timeout", "10s");
         if (withClientCertificate)
         {
             using var client = TestPki.IssueClient(fixture.ClusterCa, "kube-apiserver-kubelet-client");
@@ -101,20 +94,7 @@ public sealed class KubeletKubectlTests(KubeletFleetFixture fixture) : IClassFix
         }
         foreach (var arg in extra.Concat(["get", "--raw", path])) start.ArgumentList.Add(arg);
 
-        using var process = Process.Start(start)!;
-        process.StandardInput.Close(); // never wait on a prompt
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var guard = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        try
-        {
-            await process.WaitForExitAsync(guard.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw;
-        }
-        return (process.ExitCode, await stdout, await stderr);
+        var result = await Kubectl.RunAsync(start);
+        return (result.ExitCode, result.Output, result.Error);
     }
 }

@@ -1,38 +1,24 @@
 using Xunit;
-using System.Diagnostics;
 using System.Text.Json;
 
 namespace K8sComm.Core.Tests.Discovery;
 
-/// <summary>Runs the real kubectl as the reference client.</summary>
+/// <summary>The real kubectl (the sandbox's judge) reading kubeconfigs, with no cluster involved.</summary>
 internal static class Kubectl
 {
-    public static readonly string? Path = Find();
+    public static bool Missing => Sandbox.Kubectl.IsMissing;
 
-    public static bool Missing => Path is null;
-
-    public const string MissingReason = "kubectl is not on PATH; the kubectl parity tests need the real client";
+    public const string MissingReason = Sandbox.Kubectl.MissingReason;
 
     /// <summary>Runs kubectl with its own environment: only the variables given, plus a scratch HOME.</summary>
     public static (int ExitCode, string Stdout, string Stderr) Run(string home, IReadOnlyDictionary<string, string> environment, params string[] args)
     {
+        var start = Sandbox.Kubectl.Start(home, args);
         // kubectl resolves relative KUBECONFIG entries against its working directory: run it in HOME's parent.
-        var start = new ProcessStartInfo(Path!)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            WorkingDirectory = System.IO.Path.GetDirectoryName(System.IO.Path.TrimEndingDirectorySeparator(home))!,
-        };
-        foreach (var arg in args) start.ArgumentList.Add(arg);
-        start.Environment.Remove("KUBECONFIG");
-        start.Environment["HOME"] = home;
+        start.WorkingDirectory = System.IO.Path.GetDirectoryName(System.IO.Path.TrimEndingDirectorySeparator(home))!;
         foreach (var (name, value) in environment) start.Environment[name] = value;
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        process.WaitForExit();
-        return (process.ExitCode, stdout.Result, stderr.Result);
+        var result = Sandbox.Kubectl.RunAsync(start).GetAwaiter().GetResult();
+        return (result.ExitCode, result.Output, result.Error);
     }
 
     /// <summary>What <c>kubectl config view --minify -o json</c> says the active context resolves to.</summary>
@@ -63,11 +49,6 @@ internal static class Kubectl
     private static string Text(JsonElement element, string name) =>
         element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString()! : "";
 
-    private static string? Find() =>
-        (Environment.GetEnvironmentVariable("PATH") ?? "")
-            .Split(System.IO.Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
-            .SelectMany(dir => new[] { System.IO.Path.Combine(dir, "kubectl"), System.IO.Path.Combine(dir, "kubectl.exe") })
-            .FirstOrDefault(File.Exists);
 }
 
 /// <summary>The fields of a minified kubectl view we compare; namespace absent means "default".</summary>

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text;
 using K8sComm.Core.Discovery;
 using K8sComm.Core.Tls;
@@ -91,19 +90,11 @@ public class KubectlTrustParityTests : IAsyncLifetime
         await File.WriteAllTextAsync(ca, caPem);
         var kubeconfig = Path.Combine(_directory, "empty-kubeconfig");
         await File.WriteAllTextAsync(kubeconfig, "apiVersion: v1\nkind: Config\n");
-        var start = new ProcessStartInfo("kubectl")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = true,
-            ArgumentList =
-            {
-                "--kubeconfig", kubeconfig, "--cache-dir", Path.Combine(_directory, "cache"),
-                "--server", server.ToString(), "--certificate-authority", ca, "--request-timeout", "10s",
-                // Kubelets close the connection on callers without a certificate; the admin's is signed by the cluster CA.
-                "--client-certificate", _cluster.Files.AdminCertificate, "--client-key", _cluster.Files.AdminKey,
-            },
-        };
+        var start = Kubectl.Start(_directory,
+            "--kubeconfig", kubeconfig, "--cache-dir", Path.Combine(_directory, "cache"),
+            "--server", server.ToString(), "--certificate-authority", ca, "--request-timeout", "10s",
+            // Kubelets close the connection on callers without a certificate; the admin's is signed by the cluster CA.
+            "--client-certificate", _cluster.Files.AdminCertificate, "--client-key", _cluster.Files.AdminKey);
         if (tlsServerName is not null)
         {
             start.ArgumentList.Add("--tls-server-name");
@@ -112,25 +103,9 @@ public class KubectlTrustParityTests : IAsyncLifetime
         foreach (var arg in new[] { "get", "--raw", path })
             start.ArgumentList.Add(arg);
 
-        using var process = Process.Start(start)!;
-        process.StandardInput.Close();
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var guard = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        try
-        {
-            await process.WaitForExitAsync(guard.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw;
-        }
-        await stdout;
-        return (process.ExitCode, await stderr);
+        var result = await Kubectl.RunAsync(start);
+        return (result.ExitCode, result.Error);
     }
 
-    private static bool KubectlMissing() =>
-        !(Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator)
-            .Any(dir => File.Exists(Path.Combine(dir, "kubectl")) || File.Exists(Path.Combine(dir, "kubectl.exe")));
+    private static bool KubectlMissing() => Kubectl.IsMissing;
 }

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace K8sComm.Sandbox.Tests;
+namespace K8sComm.Sandbox;
 
 public sealed record KubectlResult(int ExitCode, string Output, string Error)
 {
@@ -8,25 +8,40 @@ public sealed record KubectlResult(int ExitCode, string Output, string Error)
 }
 
 /// <summary>
-/// Runs the real kubectl against a sandbox, always with an explicit --kubeconfig and a private --cache-dir
-/// inside the cluster's work directory, so parallel tests never share discovery caches.
+/// The real kubectl, the judge of the sandbox's wire format and of our own answers. Every run gets a
+/// HOME of its own and no KUBECONFIG from the machine, so nothing of the machine's kubectl setup leaks
+/// in; against a cluster, also an explicit --kubeconfig and a private --cache-dir, so parallel tests
+/// never share discovery caches.
 /// </summary>
 public static class Kubectl
 {
     public static readonly string? Path = FindOnPath(OperatingSystem.IsWindows() ? "kubectl.exe" : "kubectl");
-    public const string MissingReason = "kubectl is not on PATH; the kubectl judge tests need it";
+    public static bool IsMissing => Path is null;
+    public const string MissingReason = "kubectl is not on PATH; the tests that use it as the reference client need it";
 
-    public static string CacheDirectory(SandboxCluster cluster, string name) =>
-        System.IO.Path.Combine(cluster.WorkDirectory, "kubectl-cache", name);
-
-    public static ProcessStartInfo StartInfo(SandboxCluster cluster, string? kubeconfig, string cacheName, params string[] args)
+    /// <summary>kubectl with <paramref name="home"/> as HOME and no KUBECONFIG; add arguments and variables to it.</summary>
+    public static ProcessStartInfo Start(string home, params string[] args)
     {
         var start = new ProcessStartInfo(Path ?? throw new InvalidOperationException(MissingReason))
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
+            RedirectStandardInput = true,
             UseShellExecute = false,
         };
+        foreach (var arg in args) start.ArgumentList.Add(arg);
+        start.Environment.Remove("KUBECONFIG");
+        start.Environment["HOME"] = home;
+        return start;
+    }
+
+    public static string CacheDirectory(SandboxCluster cluster, string name) =>
+        System.IO.Path.Combine(cluster.WorkDirectory, "kubectl-cache", name);
+
+    /// <summary>kubectl against a sandbox cluster, with a kubeconfig (or none) and a private cache.</summary>
+    public static ProcessStartInfo StartInfo(SandboxCluster cluster, string? kubeconfig, string cacheName, params string[] args)
+    {
+        var start = Start(cluster.WorkDirectory);
         if (kubeconfig is not null)
         {
             start.ArgumentList.Add("--kubeconfig");
@@ -36,9 +51,6 @@ public static class Kubectl
         start.ArgumentList.Add("--cache-dir");
         start.ArgumentList.Add(CacheDirectory(cluster, cacheName));
         foreach (var arg in args) start.ArgumentList.Add(arg);
-        // Nothing from the machine's own kubectl setup may leak in.
-        start.Environment.Remove("KUBECONFIG");
-        start.Environment["HOME"] = cluster.WorkDirectory;
         return start;
     }
 
@@ -48,6 +60,7 @@ public static class Kubectl
     public static async Task<KubectlResult> RunAsync(ProcessStartInfo start)
     {
         using var process = Process.Start(start)!;
+        process.StandardInput.Close(); // never wait on a prompt
         var output = process.StandardOutput.ReadToEndAsync();
         var error = process.StandardError.ReadToEndAsync();
         // A safety net against a hung client, not a speed assertion.
