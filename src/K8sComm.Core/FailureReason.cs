@@ -8,6 +8,8 @@ public enum FailureReason
 {
     KubeconfigNotFound,
     KubeconfigMalformed,
+    /// <summary>A kubeconfig exists but can't be read (permissions, a directory). Arguments: file, the OS's reason.</summary>
+    KubeconfigUnreadable,
     ContextNotFound,
     NoCurrentContext,
     ClusterNotFound,

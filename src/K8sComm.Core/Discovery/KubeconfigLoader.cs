@@ -63,7 +63,9 @@ public static class KubeconfigLoader
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw KubeconfigParser.Malformed(file, 0, "the file cannot be read");
+            // The OS's reason (permission denied, a directory, ...) names no secret.
+            throw new K8sCommException(FailureReason.KubeconfigUnreadable,
+                $"The kubeconfig '{file}' cannot be read: {e.Message}", file, [file, e.Message], e);
         }
     }
 }

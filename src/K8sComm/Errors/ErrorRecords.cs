@@ -31,6 +31,7 @@ internal static class ErrorRecords
     {
         FailureReason.KubeconfigNotFound => ErrorCategory.ObjectNotFound,
         FailureReason.KubeconfigMalformed => ErrorCategory.ParserError,
+        FailureReason.KubeconfigUnreadable => ErrorCategory.ReadError,
         FailureReason.ContextNotFound => ErrorCategory.ObjectNotFound,
         FailureReason.NoCurrentContext => ErrorCategory.InvalidOperation,
         FailureReason.ClusterNotFound => ErrorCategory.ObjectNotFound,

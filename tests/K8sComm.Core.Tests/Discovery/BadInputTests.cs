@@ -48,6 +48,21 @@ public sealed class BadInputTests
     }
 
     [Fact]
+    public void AKubeconfigThatIsADirectoryIsUnreadableNotMalformed()
+    {
+        using var dir = new TempDirectory();
+        var notAFile = dir.Combine("config.d");
+        Directory.CreateDirectory(notAFile);
+
+        var error = Failure(() => KubeconfigLoader.Load([notAFile]));
+
+        Assert.Equal(FailureReason.KubeconfigUnreadable, error.Reason);
+        Assert.Equal(notAFile, error.Target);
+        Assert.Equal(notAFile, error.Arguments[0]);
+        Assert.Contains(notAFile, error.Message);
+    }
+
+    [Fact]
     public void UnknownContextListsTheAvailableOnes()
     {
         var config = KubeconfigLoader.Parse("/k/config", """
