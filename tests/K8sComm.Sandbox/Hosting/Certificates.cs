@@ -13,12 +13,18 @@ internal sealed record LeafRequest(
     IReadOnlyList<IPAddress> IpAddresses,
     DateTimeOffset NotBefore,
     DateTimeOffset NotAfter,
-    bool Sha1Signature = false);
+    bool Sha1Signature = false,
+    bool ServerAuth = true,
+    bool ClientAuth = false);
 
-/// <summary>Small certificate factory for the sandbox's servers (kubelets, echo backends).</summary>
+/// <summary>
+/// The sandbox's one certificate engine (the cluster PKI, kubelets, echo backends): any key, any validity
+/// window, SHA-1 on request. <see cref="Pki.CertificateFactory"/> is its public face for tests.
+/// </summary>
 internal static class Certificates
 {
     static readonly Oid ServerAuth = new("1.3.6.1.5.5.7.3.1");
+    static readonly Oid ClientAuth = new("1.3.6.1.5.5.7.3.2");
 
     public static X509Certificate2 CreateSelfSignedCa(string commonName, AsymmetricAlgorithm key, DateTimeOffset notBefore, DateTimeOffset notAfter)
     {
@@ -67,7 +73,10 @@ internal static class Certificates
         request.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, true));
         var usage = X509KeyUsageFlags.DigitalSignature | (leaf.Key is RSA ? X509KeyUsageFlags.KeyEncipherment : 0);
         request.CertificateExtensions.Add(new X509KeyUsageExtension(usage, true));
-        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([ServerAuth], false));
+        var purposes = new OidCollection();
+        if (leaf.ServerAuth) purposes.Add(ServerAuth);
+        if (leaf.ClientAuth) purposes.Add(ClientAuth);
+        if (purposes.Count > 0) request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension(purposes, false));
         if (leaf.DnsNames.Count + leaf.IpAddresses.Count > 0)
         {
             var san = new SubjectAlternativeNameBuilder();
