@@ -97,4 +97,29 @@ public sealed class InClusterTests : IAsyncLifetime, IDisposable
         Assert.StartsWith("K8sComm.ServiceAccountNotFound,", error.FullyQualifiedErrorId);
         Assert.Contains(missing, error.ToString());
     }
+
+    [SkippableFact]
+    public async Task Without_parameters_KUBECONFIG_is_merged_as_kubectl_merges_it()
+    {
+        Skip.If(K8sComm.Sandbox.Kubectl.IsMissing, K8sComm.Sandbox.Kubectl.MissingReason);
+        // Three files, relative certificate paths, and a decoy context and current-context in the last one.
+        Environment.SetEnvironmentVariable("KUBECONFIG", _cluster.Files.SplitKubeconfigVariable);
+        var start = K8sComm.Sandbox.Kubectl.Start(_emptyHome, "config", "view", "--minify", "-o",
+            "jsonpath={.contexts[0].name}|{.contexts[0].context.cluster}|{.contexts[0].context.user}|{.clusters[0].cluster.server}");
+        start.Environment["KUBECONFIG"] = _cluster.Files.SplitKubeconfigVariable;
+        var kubectl = await K8sComm.Sandbox.Kubectl.RunAsync(start);
+        Assert.True(kubectl.ExitCode == 0, kubectl.ToString());
+
+        using var session = ModuleSession.Start();
+        var result = session.Invoke("""
+            $e = Get-ApiServerEndpoint -Probe
+            '{0}|{1}|{2}|{3}' -f $e.Context, $e.Cluster, $e.User, $e.Server.OriginalString
+            $e.Probe.Identity
+            """);
+
+        Assert.Empty(result.Errors);
+        Assert.Equal(kubectl.Output.Trim(), result.Output[0].ToString());
+        // The relative client-certificate paths resolved against their own file: the probe authenticated.
+        Assert.Equal("sandbox-admin", result.Output[1].ToString());
+    }
 }
