@@ -179,6 +179,21 @@ public sealed class GetApiServerEndpointTests : IAsyncLifetime
     }
 
     [Fact]
+    public void A_relative_kubeconfig_path_completes_against_the_sessions_location()
+    {
+        using var session = ModuleSession.Start();
+        var result = session.Invoke("""
+            $null = $ExecutionContext.SessionState.Path.SetLocation([System.IO.Path]::GetDirectoryName($Path))
+            $line = "Get-ApiServerEndpoint -Kubeconfig ./$([System.IO.Path]::GetFileName($Path)) -Context sandbox-i"
+            (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches | ForEach-Object CompletionText
+            (Get-ApiServerEndpoint -Kubeconfig ./$([System.IO.Path]::GetFileName($Path)) -Context sandbox-insecure).Context
+            """, ModuleSession.Vars(("Path", _cluster.Files.MultiContextKubeconfig)));
+
+        Assert.Empty(result.Errors);
+        Assert.Equal(["sandbox-insecure", "sandbox-insecure"], result.Output.Select(o => o.ToString()));
+    }
+
+    [Fact]
     public void Probing_a_context_that_skips_verification_warns_in_the_users_language()
     {
         using var session = ModuleSession.Start("ko-KR");

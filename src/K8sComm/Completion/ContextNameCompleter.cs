@@ -25,7 +25,10 @@ public sealed class ContextNameCompleter : IArgumentCompleter
                 object[] many => many.Select(p => p.ToString()!).ToArray(),
                 _ => (string[]?)null,
             };
-            var location = KubeconfigLocator.Locate(paths?.Select(ExpandHome).ToArray());
+            var session = SessionPath();
+            var location = KubeconfigLocator.Locate(
+                paths?.Select(session.GetUnresolvedProviderPathFromPSPath).ToArray(),
+                session.CurrentFileSystemLocation.ProviderPath);
             names = location.IsEmpty ? [] : KubeconfigLoader.Load(location).ContextNames;
         }
         catch (Exception)
@@ -42,6 +45,11 @@ public sealed class ContextNameCompleter : IArgumentCompleter
         }
     }
 
-    private static string ExpandHome(string path) =>
-        path.StartsWith('~') ? Environment.GetFolderPath(Environment.SpecialFolder.UserProfile) + path[1..] : path;
+    // Paths as the command itself will resolve them: against pwsh's location, with ~ and PS drives. A
+    // completer runs inside the session being typed in, so a nested pipeline there can ask its session state.
+    private static PathIntrinsics SessionPath()
+    {
+        using var shell = PowerShell.Create(RunspaceMode.CurrentRunspace);
+        return (PathIntrinsics)shell.AddScript("$ExecutionContext.SessionState.Path").Invoke()[0].BaseObject;
+    }
 }
