@@ -176,6 +176,8 @@ function Invoke-FreshPwsh {
     param(
         [Parameter(Mandatory)] [string] $Script,
         [hashtable] $Environment = @{},
+        # What a person would type, for scripts that start an interactive pwsh.
+        [string] $StandardInput = '',
         [timespan] $Timeout = [timespan]::FromSeconds(120)
     )
     $start = [System.Diagnostics.ProcessStartInfo]::new('dotnet')
@@ -185,12 +187,15 @@ function Invoke-FreshPwsh {
     $start.UseShellExecute = $false
     $start.RedirectStandardOutput = $true
     $start.RedirectStandardError = $true
+    $start.RedirectStandardInput = $true
     $start.Environment['K8SCOMM_TEST_MODULE'] = Get-TestModuleManifest
     foreach ($name in $Environment.Keys) { $start.Environment[$name] = $Environment[$name] }
     $process = [System.Diagnostics.Process]::Start($start)
     try {
         $output = $process.StandardOutput.ReadToEndAsync()
         $errors = $process.StandardError.ReadToEndAsync()
+        $process.StandardInput.Write($StandardInput)
+        $process.StandardInput.Close()
         if (-not $process.WaitForExit([int]$Timeout.TotalMilliseconds)) {
             $process.Kill($true)
             throw "The fresh pwsh did not finish within $Timeout."
