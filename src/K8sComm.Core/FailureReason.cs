@@ -20,11 +20,14 @@ public enum FailureReason
     /// <summary>A cluster's server (or proxy-url) is missing or not an http(s) URL. Arguments: cluster, file, problem.</summary>
     ServerInvalid,
 
+    /// <summary>Two ways of choosing the API server were given at once. Arguments: the two parameters.</summary>
+    ConnectionParametersConflict,
+
     // Talking to a server (Tls/, Api/).
     /// <summary>No TCP connection could be made.</summary>
     ServerUnreachable,
-    /// <summary>The proxy named by proxy-url refused or failed the tunnel.</summary>
-    ProxyFailed,
+    /// <summary>The forward proxy (a kubeconfig's proxy-url) refused or failed the tunnel.</summary>
+    ForwardProxyFailed,
     /// <summary>TCP connected, but the TLS handshake failed.</summary>
     TlsHandshakeFailed,
     /// <summary>The server's certificate does not verify (chain or name), so nothing was sent.</summary>
