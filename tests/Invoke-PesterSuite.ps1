@@ -52,11 +52,16 @@ foreach ($built in $env:K8SCOMM_TEST_MODULE, $env:K8SCOMM_TEST_SANDBOX) {
 }
 
 $pesterConfiguration = New-PesterConfiguration
-$pesterConfiguration.Run.Path = $Path
+# pwsh -File passes "a,b" as one string.
+$pesterConfiguration.Run.Path = @($Path -split ',')
 $pesterConfiguration.Run.PassThru = $true
 $pesterConfiguration.Run.Exit = $false
 $pesterConfiguration.Output.Verbosity = $Output
 $result = Invoke-Pester -Configuration $pesterConfiguration
+if ($null -eq $result) {
+    "Pester  - Failed: 1, Passed: 0, Skipped: 0, Total: 1 - Invoke-Pester did not run"
+    exit 1
+}
 
 # A file that failed outside any test (discovery, BeforeAll) counts as a failure too.
 $failed = $result.FailedCount + $result.FailedContainersCount
