@@ -16,6 +16,8 @@ switch (args.FirstOrDefault())
     case "import":
         Console.WriteLine(await ImportBenchmark.RunAsync());
         return 0;
+    case "pwsh-import":
+        return await PwshImportBenchmark.RunAsync(args[1..]);
     default:
         Console.Error.WriteLine("""
             usage: K8sComm.Benchmarks <verb> [args]
@@ -24,6 +26,7 @@ switch (args.FirstOrDefault())
               kubelets [sizes...]                  kubelet fleet start and memory (default 100 1000 5000)
               kubeconfig [contexts] [iterations]   resolve all contexts of a large kubeconfig (default 500)
               import                               Import-Module plus first call in a fresh process
+              pwsh-import [rounds] [manifest]      the same in a fresh real pwsh, against bare pwsh and PSResourceGet
             """);
         return 2;
 }
