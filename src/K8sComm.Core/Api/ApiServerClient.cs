@@ -6,6 +6,7 @@ using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using System.Text.Json;
 using K8sComm.Core.Discovery;
+using K8sComm.Core.IO;
 using K8sComm.Core.Tls;
 
 namespace K8sComm.Core.Api;
@@ -255,14 +256,14 @@ public sealed class ApiServerClient : IDisposable
         {
             try
             {
-                var token = (await File.ReadAllTextAsync(file, cancellationToken).ConfigureAwait(false)).Trim();
+                var token = (await LocalFile.ReadAllTextAsync(file, LocalFileKind.Token, cancellationToken).ConfigureAwait(false)).Trim();
                 if (token.Length > 0)
                     return token;
             }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            catch (LocalFileException e)
             {
                 throw new K8sCommException(FailureReason.TokenFileUnreadable,
-                    $"The token file '{file}' can't be read: {e.Message}", file, [file], e);
+                    $"The token file {e.Message}.", file, [file], e);
             }
             if (credentials.BearerToken is null)
                 throw new K8sCommException(FailureReason.TokenFileUnreadable, $"The token file '{file}' is empty.", file, [file]);

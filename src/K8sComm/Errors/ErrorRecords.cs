@@ -32,6 +32,7 @@ internal static class ErrorRecords
         FailureReason.KubeconfigNotFound => ErrorCategory.ObjectNotFound,
         FailureReason.KubeconfigMalformed => ErrorCategory.ParserError,
         FailureReason.KubeconfigUnreadable => ErrorCategory.ReadError,
+        FailureReason.PathInvalid => ErrorCategory.InvalidArgument,
         FailureReason.ContextNotFound => ErrorCategory.ObjectNotFound,
         FailureReason.NoCurrentContext => ErrorCategory.InvalidOperation,
         FailureReason.ClusterNotFound => ErrorCategory.ObjectNotFound,
