@@ -183,6 +183,9 @@ public sealed class ApiServerClient : IDisposable
             return;
 
         var credentials = Endpoint.Credentials;
+        // A certificate or key that can't be read would otherwise mean a request with no identity at all.
+        if (credentials.Unusable is { Field: var field, Path: var file, Problem: var problem } && !field.EndsWith(".tokenFile", StringComparison.Ordinal))
+            throw CertificateMaterial.Invalid(field, $"cannot be read: '{file}' {problem}");
         var token = await ReadTokenAsync(credentials, cancellationToken).ConfigureAwait(false);
         var basic = token is null && credentials.BasicUserName is not null;
         if ((token is not null || basic) && !_http.Target.IsTls && !_options.AllowUnencryptedAuthentication)

@@ -14,6 +14,9 @@ public static class FindingIds
     public const string CertificateAuthorityMissing = nameof(CertificateAuthorityMissing);
     public const string UserNotFound = nameof(UserNotFound);
     public const string InsecureWithCertificateAuthority = nameof(InsecureWithCertificateAuthority);
+
+    /// <summary>A file a kubeconfig field names can't be read. Arguments: field, file, why.</summary>
+    public const string FileUnreadable = nameof(FileUnreadable);
 }
 
 /// <summary>Judges an endpoint's settings: the weaknesses a user should know about, worst first.</summary>
@@ -23,9 +26,17 @@ internal static class EndpointFindings
 
     public static IReadOnlyList<Finding> Evaluate(
         Uri server, bool insecureSkipTlsVerify, bool hasCertificateAuthority,
-        IReadOnlyList<AuthenticationMethod> authentication, DateTimeOffset now, string? missingUser = null)
+        IReadOnlyList<AuthenticationMethod> authentication, DateTimeOffset now, string? missingUser = null,
+        IReadOnlyList<UnreadableFile>? unreadable = null)
     {
         var findings = new List<Finding>();
+        foreach (var file in unreadable ?? [])
+        {
+            findings.Add(new(FindingIds.FileUnreadable, FindingSeverity.High,
+                $"{file.Field} names '{file.Path}', which {file.Problem}: what needs it (trust or credentials) is not used.",
+                [file.Field, file.Path, file.Problem]));
+        }
+
         if (missingUser is not null)
         {
             findings.Add(new(FindingIds.UserNotFound, FindingSeverity.Low,

@@ -67,6 +67,9 @@ public sealed record ResolvedEndpoint
     public bool InsecureSkipTlsVerify { get; init; }
     public IReadOnlyList<AuthenticationMethod> Authentication { get; init; } = Array.Empty<AuthenticationMethod>();
     public IReadOnlyList<Finding> Findings { get; init; } = Array.Empty<Finding>();
+
+    /// <summary>Files the kubeconfig names that can't be read (each also a <see cref="FindingIds.FileUnreadable"/> finding).</summary>
+    public IReadOnlyList<UnreadableFile> UnreadableFiles { get; init; } = Array.Empty<UnreadableFile>();
     public required EndpointCredentials Credentials { get; init; }
 
     /// <summary>The host as it appears in a URL: IPv6 addresses are bracketed.</summary>
