@@ -1,5 +1,6 @@
 using System.Security.Cryptography.X509Certificates;
 using K8sComm.Core.IO;
+using K8sComm.Core.Text;
 
 namespace K8sComm.Core.Discovery;
 
@@ -92,6 +93,7 @@ public sealed class EndpointResolver(TimeProvider? clock = null)
                 User = context.User,
                 Namespace = context.Namespace.Length > 0 ? context.Namespace : "default",
                 Server = server,
+                ServerText = cluster.Server,
                 Source = EndpointSource.Kubeconfig,
                 SourceFile = cluster.SourceFile,
                 TlsServerName = cluster.TlsServerName,
@@ -101,7 +103,8 @@ public sealed class EndpointResolver(TimeProvider? clock = null)
                 Authentication = userMaterial.Methods,
                 UnreadableFiles = unreadable,
                 Findings = EndpointFindings.Evaluate(server, cluster.InsecureSkipTlsVerify,
-                    clusterMaterial.Bytes is not null || clusterMaterial.Unreadable is not null, userMaterial.Methods, now, missingUser, unreadable),
+                    clusterMaterial.Bytes is not null || clusterMaterial.Unreadable is not null, userMaterial.Methods, now, missingUser, unreadable,
+                    UrlsWithCredentials(cluster)),
                 Credentials = new EndpointCredentials
                 {
                     CertificateAuthorityData = clusterMaterial.Bytes,
@@ -115,6 +118,12 @@ public sealed class EndpointResolver(TimeProvider? clock = null)
                 },
             };
         }
+
+        private static IReadOnlyList<(string Field, string Url)> UrlsWithCredentials(KubeconfigCluster cluster) =>
+            new[] { ("server", cluster.Server), ("proxy-url", cluster.ProxyUrl ?? "") }
+                .Where(entry => DisplayText.HasCredentials(entry.Item2))
+                .Select(entry => ($"clusters[{cluster.Name}].{entry.Item1}", DisplayText.RedactUrl(entry.Item2)))
+                .ToArray();
 
         private static T Cached<T>(Dictionary<string, T> cache, string key, Func<T> read)
         {
@@ -229,7 +238,7 @@ public sealed class EndpointResolver(TimeProvider? clock = null)
                 if (UnreadableFile.TryRead(user.TokenFile, $"users[{user.Name}].tokenFile", LocalFileKind.Token, unreadable) is { } token)
                     Array.Clear(token);
             }
-            if (user.Exec is { } exec) methods.Add(new(AuthenticationKind.Exec, string.Join(' ', [exec.Command, .. exec.Args])));
+            if (user.Exec is { } exec) methods.Add(new(AuthenticationKind.Exec, string.Join(' ', [exec.Command, .. DisplayText.RedactArguments(exec.Args)])));
             if (user.AuthProvider is { } provider) methods.Add(new(AuthenticationKind.AuthProvider, provider));
             if (user.Username is not null || user.Password is not null) methods.Add(new(AuthenticationKind.Basic, user.Username));
             return new(user, methods, certificate, unreadable);

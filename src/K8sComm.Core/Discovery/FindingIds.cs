@@ -17,6 +17,9 @@ public static class FindingIds
 
     /// <summary>A file a kubeconfig field names can't be read. Arguments: field, file, why.</summary>
     public const string FileUnreadable = nameof(FileUnreadable);
+
+    /// <summary>A password or query parameters in the server URL or proxy-url. Arguments: field, URL (redacted).</summary>
+    public const string CredentialInUrl = nameof(CredentialInUrl);
 }
 
 /// <summary>Judges an endpoint's settings: the weaknesses a user should know about, worst first.</summary>
@@ -27,9 +30,16 @@ internal static class EndpointFindings
     public static IReadOnlyList<Finding> Evaluate(
         Uri server, bool insecureSkipTlsVerify, bool hasCertificateAuthority,
         IReadOnlyList<AuthenticationMethod> authentication, DateTimeOffset now, string? missingUser = null,
-        IReadOnlyList<UnreadableFile>? unreadable = null)
+        IReadOnlyList<UnreadableFile>? unreadable = null, IReadOnlyList<(string Field, string Url)>? urlsWithCredentials = null)
     {
         var findings = new List<Finding>();
+        foreach (var (field, url) in urlsWithCredentials ?? [])
+        {
+            findings.Add(new(FindingIds.CredentialInUrl, FindingSeverity.Medium,
+                $"{field} carries a secret in the URL itself ({url}): it ends up in logs, shell history and error messages; move it to the user's credentials.",
+                [field, url]));
+        }
+
         foreach (var file in unreadable ?? [])
         {
             findings.Add(new(FindingIds.FileUnreadable, FindingSeverity.High,
