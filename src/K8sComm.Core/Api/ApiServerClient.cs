@@ -105,6 +105,9 @@ public sealed class ApiServerClient : IDisposable
     /// and for a client that accepts any certificate.</summary>
     public ServerTrustVerdict? LastServerTrust => _http.LastServerTrust;
 
+    /// <summary>Every chain the server presented to this client's connections.</summary>
+    public PresentedCertificates Presented => _http.Presented;
+
     /// <summary>TLS handshakes this client has made: one per new pooled connection.</summary>
     public int Handshakes => _http.Handshakes;
 
