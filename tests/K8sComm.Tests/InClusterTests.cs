@@ -50,7 +50,7 @@ public sealed class InClusterTests : IAsyncLifetime, IDisposable
         Assert.Equal("InCluster", endpoint.Source.ToString());
         Assert.Equal(_cluster.ApiServerUri.Port, (int)endpoint.Port);
         Assert.Equal(File.ReadAllText(Path.Combine(_cluster.Files.ServiceAccountDirectory, "namespace")).Trim(), (string)endpoint.Namespace);
-        Assert.Contains(((object[])endpoint.Authentication).Cast<dynamic>(), m => m.Kind.ToString() == "TokenFile");
+        Assert.Contains(((IEnumerable<object>)endpoint.Authentication).Cast<dynamic>(), m => m.Kind.ToString() == "TokenFile");
         Assert.True((bool?)endpoint.Probe.ChainTrusted);
         Assert.StartsWith("system:serviceaccount:", (string)endpoint.Probe.Identity);
         string token = File.ReadAllText(Path.Combine(_cluster.Files.ServiceAccountDirectory, "token")).Trim();
@@ -113,7 +113,7 @@ public sealed class InClusterTests : IAsyncLifetime, IDisposable
         using var session = ModuleSession.Start();
         var result = session.Invoke("""
             $e = Get-ApiServerEndpoint -Probe
-            '{0}|{1}|{2}|{3}' -f $e.Context, $e.Cluster, $e.User, $e.Server.OriginalString
+            '{0}|{1}|{2}|{3}' -f $e.Context, $e.Cluster, $e.User, $e.Server
             $e.Probe.Identity
             """);
 
