@@ -11,7 +11,7 @@ public sealed class ProcessEnvironment;
 [Collection(nameof(ProcessEnvironment))]
 public sealed class InClusterTests : IAsyncLifetime, IDisposable
 {
-    private static readonly string[] Variables = ["KUBECONFIG", "HOME", "KUBERNETES_SERVICE_HOST", "KUBERNETES_SERVICE_PORT"];
+    private static readonly string[] Variables = ["KUBECONFIG", "HOME", "KUBERNETES_SERVICE_HOST", "KUBERNETES_SERVICE_PORT", "POD_NAMESPACE"];
     private readonly Dictionary<string, string?> _saved = Variables.ToDictionary(v => v, Environment.GetEnvironmentVariable);
     private readonly string _emptyHome = Directory.CreateTempSubdirectory("k8scomm-home-").FullName;
     private SandboxCluster _cluster = null!;
@@ -19,8 +19,9 @@ public sealed class InClusterTests : IAsyncLifetime, IDisposable
     public async Task InitializeAsync()
     {
         _cluster = await SandboxCluster.StartAsync(new SandboxOptions { NodeCount = 1 });
-        // Nothing to find: no KUBECONFIG, and a home without ~/.kube/config.
-        Environment.SetEnvironmentVariable("KUBECONFIG", null);
+        // Nothing to find: no KUBECONFIG, a home without ~/.kube/config, and no pod around us, whatever the
+        // caller's shell exports (the sandbox's `up` tells users to export KUBERNETES_SERVICE_HOST/PORT).
+        foreach (var name in Variables) Environment.SetEnvironmentVariable(name, null);
         Environment.SetEnvironmentVariable("HOME", _emptyHome);
     }
 
