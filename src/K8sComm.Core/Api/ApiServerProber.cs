@@ -86,7 +86,7 @@ public static class ApiServerProber
         }
 
         var credentials = endpoint.Credentials;
-        var hasCredentials = credentials.HasClientCertificate || credentials.HasBearerToken || credentials.HasBasic;
+        var hasCredentials = credentials.HasAny;
         var withheld = !hasCredentials ? null
             : credentials.Unusable is { } file ? $"credentials not sent: {file.Field} names '{file.Path}', which {file.Problem}"
             // trust.Trusted already counts insecure-skip-tls-verify; no verdict at all means unreadable CA data.
