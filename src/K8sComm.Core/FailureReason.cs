@@ -10,6 +10,8 @@ public enum FailureReason
     KubeconfigMalformed,
     /// <summary>A kubeconfig exists but can't be read (permissions, a directory). Arguments: file, the OS's reason.</summary>
     KubeconfigUnreadable,
+    /// <summary>A path that can't name a file (a null character, an unknown drive). Arguments: path, problem.</summary>
+    PathInvalid,
     ContextNotFound,
     NoCurrentContext,
     ClusterNotFound,

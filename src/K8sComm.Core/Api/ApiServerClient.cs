@@ -5,6 +5,7 @@ using System.Text;
 using System.Text.Json;
 using K8sComm.Core.Credentials;
 using K8sComm.Core.Discovery;
+using K8sComm.Core.IO;
 using K8sComm.Core.Tls;
 using K8sComm.Core.Transport;
 
@@ -105,6 +106,9 @@ public sealed class ApiServerClient : IDisposable
     /// and for a client that accepts any certificate.</summary>
     public ServerTrustVerdict? LastServerTrust => _http.LastServerTrust;
 
+    /// <summary>Every chain the server presented to this client's connections.</summary>
+    public PresentedCertificates Presented => _http.Presented;
+
     /// <summary>TLS handshakes this client has made: one per new pooled connection.</summary>
     public int Handshakes => _http.Handshakes;
 
@@ -190,6 +194,9 @@ public sealed class ApiServerClient : IDisposable
             return null;
 
         var credentials = Endpoint.Credentials;
+        // A certificate or key that can't be read would otherwise mean a request with no identity at all.
+        if (credentials.Unusable is { Field: var field, Path: var file, Problem: var problem } && !field.EndsWith(".tokenFile", StringComparison.Ordinal))
+            throw CertificateMaterial.Invalid(field, $"cannot be read: '{file}' {problem}");
         var token = await ReadTokenAsync(credentials, cancellationToken).ConfigureAwait(false);
         // A plugin is asked only when nothing else gives a token (client-go: the token wins over exec).
         var fromPlugin = token is null && credentials.Exec is { } plugin
@@ -220,14 +227,14 @@ public sealed class ApiServerClient : IDisposable
         {
             try
             {
-                var token = (await File.ReadAllTextAsync(file, cancellationToken).ConfigureAwait(false)).Trim();
+                var token = (await LocalFile.ReadAllTextAsync(file, LocalFileKind.Token, cancellationToken).ConfigureAwait(false)).Trim();
                 if (token.Length > 0)
                     return token;
             }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            catch (LocalFileException e)
             {
                 throw new K8sCommException(FailureReason.TokenFileUnreadable,
-                    $"The token file '{file}' can't be read: {e.Message}", file, [file], e);
+                    $"The token file {e.Message}.", file, [file], e);
             }
             if (credentials.BearerToken is null)
                 throw new K8sCommException(FailureReason.TokenFileUnreadable, $"The token file '{file}' is empty.", file, [file]);
