@@ -41,8 +41,9 @@ public enum WeaknessCode
     Md5Signature,
 }
 
-/// <summary>One weakness of one certificate: a code to reason with, the certificate's subject and a sentence.</summary>
-public sealed record CertificateWeakness(WeaknessCode Code, string Certificate, string Message);
+/// <summary>One weakness of one certificate: a code to reason with, the certificate's subject, what is weak
+/// (<c>RSA 1024</c>, <c>SHA1withRSA</c>) and a sentence.</summary>
+public sealed record CertificateWeakness(WeaknessCode Code, string Certificate, string Detail, string Message);
 
 /// <summary>
 /// The judgement on a presented chain: <see cref="Trusted"/>, and if not, a <see cref="Problem"/>
@@ -203,13 +204,13 @@ public sealed class ChainValidator
             var name = Name(certificate);
             var (algorithm, bits) = CertificateReader.PublicKey(certificate);
             if (algorithm == "RSA" && bits < MinimumRsaBits)
-                weaknesses.Add(new(WeaknessCode.WeakRsaKey, name, $"'{name}' has a weak key: RSA {bits} bits (at least {MinimumRsaBits} expected)"));
+                weaknesses.Add(new(WeaknessCode.WeakRsaKey, name, $"RSA {bits}", $"'{name}' has a weak key: RSA {bits} bits (at least {MinimumRsaBits} expected)"));
             if (algorithm == "ECDSA" && bits is > 0 and < MinimumEcBits)
-                weaknesses.Add(new(WeaknessCode.WeakEcKey, name, $"'{name}' has a weak key: a {bits}-bit curve (P-256 or larger expected)"));
+                weaknesses.Add(new(WeaknessCode.WeakEcKey, name, $"ECDSA {bits}", $"'{name}' has a weak key: a {bits}-bit curve (P-256 or larger expected)"));
             var signature = CertificateReader.SignatureAlgorithm(certificate);
             if (HasInsecureSignature(certificate))
                 weaknesses.Add(new(signature.StartsWith("MD5", StringComparison.Ordinal) ? WeaknessCode.Md5Signature : WeaknessCode.Sha1Signature,
-                    name, $"'{name}' is signed with {signature}"));
+                    name, signature, $"'{name}' is signed with {signature}"));
         }
         return weaknesses;
     }
@@ -217,7 +218,7 @@ public sealed class ChainValidator
     private static bool HasInsecureSignature(X509Certificate certificate) =>
         CertificateReader.SignatureAlgorithm(certificate) is "SHA1withRSA" or "SHA1withECDSA" or "MD5withRSA";
 
-    private static bool AllowsServerAuthentication(X509Certificate leaf)
+    internal static bool AllowsServerAuthentication(X509Certificate leaf)
     {
         var usages = leaf.GetExtendedKeyUsage();
         return usages is null || usages.Count == 0

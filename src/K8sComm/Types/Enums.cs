@@ -7,7 +7,7 @@ public enum EndpointSource { Kubeconfig, InCluster }
 
 public enum AuthenticationKind { ClientCertificate, Token, TokenFile, Exec, AuthProvider, Basic }
 
-public enum FindingSeverity { Info, Low, Medium, High }
+public enum FindingSeverity { Info, Low, Medium, High, Critical }
 
 public enum AnonymousAccess { Unknown, Rejected, Denied, Allowed }
 
