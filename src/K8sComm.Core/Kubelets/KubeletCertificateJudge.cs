@@ -79,7 +79,7 @@ internal static partial class KubeletCertificateJudge
                 [facts.Subject]));
         }
 
-        var daysRemaining = (int)Math.Floor((facts.NotAfter - now).TotalDays);
+        var daysRemaining = (int)(facts.NotAfter - now).TotalDays; // whole days, toward zero
         if (now > facts.NotAfter)
         {
             statuses.Add(Status.Expired);

@@ -21,6 +21,9 @@ public sealed record KubeletCheckResult
 
     /// <summary>What the server sent, leaf first; empty when there was no handshake.</summary>
     public IReadOnlyList<BcCertificate> PresentedChain { get; init; } = [];
+
+    /// <summary><see cref="PresentedChain"/> as DER, for callers that don't use BouncyCastle.</summary>
+    public IReadOnlyList<byte[]> PresentedChainDer => PresentedChain.Select(c => c.GetEncoded()).ToArray();
     public CertificateFacts? Certificate { get; init; }
     public string? TlsVersion { get; init; }
 

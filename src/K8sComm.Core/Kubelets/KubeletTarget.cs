@@ -45,14 +45,23 @@ public sealed record KubeletTarget(string Host, int Port, string? NodeName = nul
     public static KubeletTarget? ForNode(V1Node node, IReadOnlyList<NodeAddressType>? preference = null)
     {
         ArgumentNullException.ThrowIfNull(node);
-        var addresses = node.Status?.Addresses ?? [];
-        var port = node.Status?.DaemonEndpoints?.KubeletEndpoint?.Port is > 0 and <= 65535 and var p ? p : DefaultPort;
+        return ForNode(node.Metadata?.Name,
+            (node.Status?.Addresses ?? []).Select(a => new KeyValuePair<string, string>(a.Type, a.Address)),
+            node.Status?.DaemonEndpoints?.KubeletEndpoint?.Port, preference);
+    }
+
+    /// <summary>The same from a node's parts (name, address type to address, kubelet port), for nodes
+    /// that are not KubernetesClient objects (kubectl's JSON read by a shell).</summary>
+    public static KubeletTarget? ForNode(string? name, IEnumerable<KeyValuePair<string, string>> addresses, int? kubeletPort,
+        IReadOnlyList<NodeAddressType>? preference = null)
+    {
+        var known = addresses.Where(a => !string.IsNullOrWhiteSpace(a.Value)).ToList();
+        var port = kubeletPort is > 0 and <= 65535 and var p ? p : DefaultPort;
         foreach (var type in preference ?? DefaultAddressPreference)
         {
-            var address = addresses.FirstOrDefault(a => string.Equals(a.Type, type.ToString(), StringComparison.Ordinal)
-                && !string.IsNullOrWhiteSpace(a.Address));
-            if (address is not null)
-                return new KubeletTarget(address.Address.Trim(), port, node.Metadata?.Name) { AddressType = type };
+            var address = known.FirstOrDefault(a => string.Equals(a.Key, type.ToString(), StringComparison.Ordinal));
+            if (address.Value is not null)
+                return new KubeletTarget(address.Value.Trim(), port, name) { AddressType = type };
         }
         return null;
     }

@@ -114,3 +114,37 @@ public static class NodeDirectory
         return new Regex(text.Append('$').ToString(), RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
     }
 }
+
+/// <summary>A kubelet to check, or why a node (or a name) yields none.</summary>
+public readonly record struct KubeletTargetResolution(KubeletTarget? Target, K8sCommException? Error);
+
+/// <summary>The kubelets of nodes the API server knows: each node read, addressed, or reported.</summary>
+public static class KubeletTargets
+{
+    /// <param name="patterns">Node names or wildcard patterns; null for every node.</param>
+    /// <exception cref="K8sCommException">Listing failed (transport, API errors such as ApiForbidden).</exception>
+    public static async IAsyncEnumerable<KubeletTargetResolution> FromApiServerAsync(ApiServerClient client,
+        IReadOnlyList<string>? patterns, IReadOnlyList<NodeAddressType>? preference,
+        [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        var unmatched = new List<string>();
+        var nodes = patterns is null
+            ? NodeDirectory.ListAsync(client, cancellationToken: cancellationToken)
+            : NodeDirectory.FindAsync(client, patterns, unmatched.Add, cancellationToken);
+        await foreach (var node in nodes.ConfigureAwait(false))
+        {
+            var target = KubeletTarget.ForNode(node, preference);
+            if (target is not null)
+            {
+                yield return new(target, null);
+                continue;
+            }
+            var name = node.Metadata?.Name ?? "";
+            var types = string.Join(", ", preference ?? KubeletTarget.DefaultAddressPreference);
+            yield return new(null, new K8sCommException(FailureReason.NodeAddressMissing,
+                $"The node '{name}' has no address of the types {types}.", name, [name, types]));
+        }
+        foreach (var name in unmatched)
+            yield return new(null, new K8sCommException(FailureReason.NodeNotFound, $"No node matches '{name}'.", name, [name]));
+    }
+}

@@ -15,6 +15,13 @@ public enum ProbeStepStatus { Succeeded, Failed, Skipped }
 
 public enum TrustSource { EndpointCertificateAuthority, SystemTrustStore, NotVerified }
 
+public enum KubeletCertificateStatus
+{
+    Trusted, Untrusted, SelfSigned, Expired, NotYetValid, NameMismatch, WeakKey, WeakSignature, Unreachable, HandshakeFailed,
+}
+
+public enum NodeAddressType { InternalIP, Hostname, ExternalIP, InternalDNS, ExternalDNS }
+
 internal static class Enums
 {
     /// <summary>Maps a core enum value to the public enum member of the same name.</summary>
