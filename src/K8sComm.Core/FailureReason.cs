@@ -54,4 +54,16 @@ public enum FailureReason
     ApiError,
     /// <summary>The response could not be understood (not JSON, truncated, too large).</summary>
     ResponseInvalid,
+
+    // Kubelets (Kubelets/).
+    /// <summary>A -Node name or pattern matched no node. Arguments: the name or pattern.</summary>
+    NodeNotFound,
+    /// <summary>A node has no address of the wanted types. Arguments: node, the types.</summary>
+    NodeAddressMissing,
+    /// <summary>A -Address is not host[:port]. Arguments: the text, the problem.</summary>
+    KubeletAddressInvalid,
+    /// <summary>No CA bundle to judge kubelets by. Arguments: where one was looked for.</summary>
+    KubeletCertificateAuthorityMissing,
+    /// <summary>A piped object is not a node. Arguments: the problem.</summary>
+    NodeInputInvalid,
 }

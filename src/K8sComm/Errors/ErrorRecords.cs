@@ -52,6 +52,9 @@ internal static class ErrorRecords
         FailureReason.ApiNotFound => ErrorCategory.ObjectNotFound,
         FailureReason.ApiError => ErrorCategory.ProtocolError,
         FailureReason.ResponseInvalid => ErrorCategory.InvalidResult,
+        FailureReason.NodeNotFound or FailureReason.NodeAddressMissing => ErrorCategory.ObjectNotFound,
+        FailureReason.KubeletAddressInvalid or FailureReason.NodeInputInvalid => ErrorCategory.InvalidArgument,
+        FailureReason.KubeletCertificateAuthorityMissing => ErrorCategory.InvalidOperation,
         _ => ErrorCategory.NotSpecified,
     };
 
