@@ -45,4 +45,16 @@ public enum FailureReason
     ApiError,
     /// <summary>The response could not be understood (not JSON, truncated, too large).</summary>
     ResponseInvalid,
+
+    // Building API server proxy URLs (ApiProxy/).
+    /// <summary>A service, pod, node or namespace name Kubernetes would not accept. Arguments: what, value, rule.</summary>
+    ProxyNameInvalid,
+    /// <summary>A port that is neither a valid port name nor a number 1-65535, or a name where only a number works.
+    /// Arguments: value, rule.</summary>
+    ProxyPortInvalid,
+    /// <summary>A sub-path that could leave the proxy prefix (dot segments, encoded slashes or dots, backslashes)
+    /// or holds control characters. Arguments: path, problem.</summary>
+    ProxyPathInvalid,
+    /// <summary>A base URL that is not an absolute http(s) URL. Arguments: base, problem.</summary>
+    ProxyBaseInvalid,
 }

@@ -48,6 +48,8 @@ internal static class ErrorRecords
         FailureReason.ApiNotFound => ErrorCategory.ObjectNotFound,
         FailureReason.ApiError => ErrorCategory.ProtocolError,
         FailureReason.ResponseInvalid => ErrorCategory.InvalidResult,
+        FailureReason.ProxyNameInvalid or FailureReason.ProxyPortInvalid or FailureReason.ProxyPathInvalid
+            or FailureReason.ProxyBaseInvalid => ErrorCategory.InvalidArgument,
         _ => ErrorCategory.NotSpecified,
     };
 
