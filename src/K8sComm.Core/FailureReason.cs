@@ -23,8 +23,8 @@ public enum FailureReason
     // Talking to a server (Tls/, Api/).
     /// <summary>No TCP connection could be made.</summary>
     ServerUnreachable,
-    /// <summary>The proxy named by proxy-url refused or failed the tunnel.</summary>
-    ProxyFailed,
+    /// <summary>The forward proxy (a kubeconfig's proxy-url) refused or failed the tunnel.</summary>
+    ForwardProxyFailed,
     /// <summary>TCP connected, but the TLS handshake failed.</summary>
     TlsHandshakeFailed,
     /// <summary>The server's certificate does not verify (chain or name), so nothing was sent.</summary>

@@ -1,5 +1,6 @@
 using System.Security.Cryptography.X509Certificates;
 using K8sComm.Core.Discovery;
+using K8sComm.Core.Transport;
 using BcCertificate = Org.BouncyCastle.X509.X509Certificate;
 
 namespace K8sComm.Core.Tls;
@@ -68,7 +69,7 @@ public sealed class ServerTrustPolicy
 
     /// <summary>The name sent as SNI and checked against the certificate: tls-server-name, else the host.</summary>
     public static string ServerNameOf(ResolvedEndpoint endpoint) =>
-        string.IsNullOrEmpty(endpoint.TlsServerName) ? ServerConnection.UnbracketedHost(endpoint.Server) : endpoint.TlsServerName;
+        string.IsNullOrEmpty(endpoint.TlsServerName) ? TcpConnector.UnbracketedHost(endpoint.Server) : endpoint.TlsServerName;
 
     public string ServerName { get; }
     public bool SkipVerification { get; }

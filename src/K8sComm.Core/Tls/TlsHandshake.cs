@@ -3,6 +3,7 @@ using System.Net.Security;
 using System.Security.Authentication;
 using System.Security.Cryptography.X509Certificates;
 using K8sComm.Core.Discovery;
+using K8sComm.Core.Transport;
 using BcCertificate = Org.BouncyCastle.X509.X509Certificate;
 
 namespace K8sComm.Core.Tls;
@@ -20,10 +21,10 @@ public sealed record TlsHandshakeRequest(string Host, int Port)
     /// <summary>The handshake a client of this endpoint makes (without the client certificate:
     /// a look at the server needs no identity).</summary>
     public static TlsHandshakeRequest For(ResolvedEndpoint endpoint) =>
-        new(ServerConnection.UnbracketedHost(endpoint.Server), endpoint.Port)
+        new(TcpConnector.UnbracketedHost(endpoint.Server), endpoint.Port)
         {
             ServerName = ServerTrustPolicy.ServerNameOf(endpoint),
-            Proxy = ProxySelector.For(endpoint),
+            Proxy = ForwardProxy.For(endpoint),
         };
 }
 
@@ -55,7 +56,7 @@ public static class TlsHandshake
         deadline.CancelAfter(timeout);
         try
         {
-            await using var stream = await ServerConnection.OpenAsync(request.Host, request.Port, request.Proxy, deadline.Token).ConfigureAwait(false);
+            await using var stream = await TcpConnector.OpenAsync(request.Host, request.Port, request.Proxy, deadline.Token).ConfigureAwait(false);
             var capture = new PresentedChainCapture();
             await using var tls = new SslStream(stream, leaveInnerStreamOpen: false);
             await AuthenticateAsync(tls, request, capture.Accept, deadline.Token).ConfigureAwait(false);

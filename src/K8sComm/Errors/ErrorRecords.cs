@@ -39,7 +39,7 @@ internal static class ErrorRecords
         FailureReason.ServiceAccountNotFound => ErrorCategory.ObjectNotFound,
         FailureReason.InClusterEnvironmentMissing => ErrorCategory.ResourceUnavailable,
         FailureReason.ServerInvalid => ErrorCategory.InvalidData,
-        FailureReason.ServerUnreachable or FailureReason.ProxyFailed or FailureReason.TlsHandshakeFailed => ErrorCategory.ConnectionError,
+        FailureReason.ServerUnreachable or FailureReason.ForwardProxyFailed or FailureReason.TlsHandshakeFailed => ErrorCategory.ConnectionError,
         FailureReason.ServerCertificateUntrusted or FailureReason.UnencryptedAuthentication => ErrorCategory.SecurityError,
         FailureReason.Timeout => ErrorCategory.OperationTimeout,
         FailureReason.TokenFileUnreadable => ErrorCategory.ReadError,

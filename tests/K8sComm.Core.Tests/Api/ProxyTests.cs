@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using K8sComm.Core.Api;
 using K8sComm.Core.Discovery;
 using K8sComm.Core.Tls;
+using K8sComm.Core.Transport;
 using K8sComm.Sandbox;
 using Xunit;
 
@@ -36,7 +37,7 @@ public class ProxyTests
         Assert.True((await goodClient.GetAsync("/version", CancellationToken.None)).IsSuccess);
         var error = await Assert.ThrowsAsync<K8sCommException>(() => badClient.GetAsync("/version", CancellationToken.None));
 
-        Assert.Equal(FailureReason.ProxyFailed, error.Reason);
+        Assert.Equal(FailureReason.ForwardProxyFailed, error.Reason);
         Assert.DoesNotContain("wrong", error.Message);
         Assert.Contains($"127.0.0.1:{proxy.Port}", error.Message);
     }
@@ -57,7 +58,7 @@ public class ProxyTests
     }
 
     [Fact]
-    public async Task A_proxy_that_refuses_connect_is_ProxyFailed()
+    public async Task A_proxy_that_refuses_connect_is_ForwardProxyFailed()
     {
         var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
@@ -75,7 +76,7 @@ public class ProxyTests
         var error = await Assert.ThrowsAsync<K8sCommException>(() =>
             TlsHandshake.RunAsync(TlsHandshakeRequest.For(endpoint), TimeSpan.FromSeconds(5), CancellationToken.None));
 
-        Assert.Equal(FailureReason.ProxyFailed, error.Reason);
+        Assert.Equal(FailureReason.ForwardProxyFailed, error.Reason);
         Assert.Contains("407", error.Message);
         await refuse;
         listener.Stop();
@@ -88,7 +89,7 @@ public class ProxyTests
         var withProxy = Endpoints.For(new Uri("https://10.0.0.1:6443"), new EndpointCredentials(), proxy: explicitProxy);
         var loopback = Endpoints.For(new Uri("https://127.0.0.1:6443"), new EndpointCredentials());
 
-        Assert.Equal(explicitProxy, ProxySelector.For(withProxy));
-        Assert.Null(ProxySelector.For(loopback));
+        Assert.Equal(explicitProxy, ForwardProxy.For(withProxy));
+        Assert.Null(ForwardProxy.For(loopback));
     }
 }

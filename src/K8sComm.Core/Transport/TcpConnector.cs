@@ -2,14 +2,14 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 
-namespace K8sComm.Core.Tls;
+namespace K8sComm.Core.Transport;
 
 /// <summary>
-/// Opens the TCP stream to a server: directly, through an HTTP proxy (CONNECT) or through a SOCKS5
-/// proxy, as a kubeconfig's <c>proxy-url</c> asks. The handshake capture and the API client both use
-/// it, so what the probe sees is the path the client takes.
+/// Opens the TCP stream to a server: directly, or through a forward proxy (a kubeconfig's
+/// <c>proxy-url</c>: HTTP CONNECT or SOCKS5). The handshake capture and every HTTP client use it, so
+/// what a probe sees is the path the client takes.
 /// </summary>
-internal static class ServerConnection
+internal static class TcpConnector
 {
     private const int MaxProxyResponseBytes = 16 * 1024;
 
@@ -32,7 +32,7 @@ internal static class ServerConnection
                     await Socks5ConnectAsync(stream, host, port, proxy, cancellationToken).ConfigureAwait(false);
                     break;
                 default:
-                    throw new K8sCommException(FailureReason.ProxyFailed,
+                    throw new K8sCommException(FailureReason.ForwardProxyFailed,
                         $"The proxy scheme '{proxy.Scheme}' is not supported; use http or socks5.", Redact(proxy));
             }
             return stream;
@@ -94,7 +94,7 @@ internal static class ServerConnection
         while (!EndsWithBlankLine(response))
         {
             if (response.Count > MaxProxyResponseBytes || await stream.ReadAsync(one, cancellationToken).ConfigureAwait(false) == 0)
-                throw new K8sCommException(FailureReason.ProxyFailed,
+                throw new K8sCommException(FailureReason.ForwardProxyFailed,
                     $"The proxy {Redact(proxy)} closed the connection before answering CONNECT.", Redact(proxy));
             response.Add(one[0]);
         }
@@ -102,7 +102,7 @@ internal static class ServerConnection
         var statusLine = Encoding.ASCII.GetString(response.ToArray()).Split("\r\n")[0];
         var parts = statusLine.Split(' ', 3);
         if (parts.Length < 2 || parts[1] != "200")
-            throw new K8sCommException(FailureReason.ProxyFailed,
+            throw new K8sCommException(FailureReason.ForwardProxyFailed,
                 $"The proxy {Redact(proxy)} refused to connect to {authority}: {statusLine}", Redact(proxy));
     }
 
@@ -178,7 +178,7 @@ internal static class ServerConnection
     }
 
     private static K8sCommException Socks(Uri proxy, string why) =>
-        new(FailureReason.ProxyFailed, $"SOCKS5 proxy {Redact(proxy)}: {why}.", Redact(proxy));
+        new(FailureReason.ForwardProxyFailed, $"SOCKS5 proxy {Redact(proxy)}: {why}.", Redact(proxy));
 
     private static string FormatAuthority(string host, int port) =>
         host.Contains(':') ? $"[{host}]:{port}" : $"{host}:{port}";
