@@ -57,4 +57,6 @@ public enum FailureReason
     ProxyPathInvalid,
     /// <summary>A base URL that is not an absolute http(s) URL. Arguments: base, problem.</summary>
     ProxyBaseInvalid,
+    /// <summary>A pipeline object that is not a service, pod or node (no kind, no metadata.name). Arguments: what it is.</summary>
+    ProxyInputInvalid,
 }

@@ -13,6 +13,7 @@ public enum ClusterInfoEntryKind
 /// <param name="Name">The service's <c>kubernetes.io/name</c> label when it has one, else its name.</param>
 /// <param name="Url">The URL exactly as kubectl prints it (one per line; kubectl joins a load balancer's ports on one line).</param>
 /// <param name="Port">The service port the URL names: its name, or its number for a load balancer; null for none.</param>
+/// <param name="Scheme">What the URL's last hop speaks: for a proxy URL, what the API server uses to reach the service.</param>
 public sealed record ClusterInfoEntry(
     string Name,
     string Url,
@@ -20,7 +21,8 @@ public sealed record ClusterInfoEntry(
     string? Namespace = null,
     string? Service = null,
     string? Port = null,
-    bool LoadBalancer = false);
+    bool LoadBalancer = false,
+    string? Scheme = null);
 
 /// <summary>
 /// kubectl's cluster-info rules (kubectl/pkg/cmd/clusterinfo): the control plane first, then every service
@@ -46,7 +48,7 @@ public static class ClusterInfoRules
     public static IEnumerable<ClusterInfoEntry> Describe(Uri server, IEnumerable<V1Service> services)
     {
         var controlPlane = ControlPlaneUrl(server);
-        yield return new ClusterInfoEntry(ControlPlaneName, controlPlane, ClusterInfoEntryKind.ControlPlane);
+        yield return new ClusterInfoEntry(ControlPlaneName, controlPlane, ClusterInfoEntryKind.ControlPlane, Scheme: server.Scheme);
 
         var builder = new ProxyUrlBuilder(server);
         foreach (var service in services)
@@ -63,7 +65,7 @@ public static class ClusterInfoRules
                 foreach (var port in ports)
                 {
                     yield return new ClusterInfoEntry(shown, $"http://{authority}:{port.Port}", ClusterInfoEntryKind.Service,
-                        ns, name, port.Port.ToString(System.Globalization.CultureInfo.InvariantCulture), LoadBalancer: true);
+                        ns, name, port.Port.ToString(System.Globalization.CultureInfo.InvariantCulture), LoadBalancer: true, Scheme: "http");
                 }
                 continue;
             }
@@ -72,7 +74,8 @@ public static class ClusterInfoRules
             var https = first is not null && (first.Name == "https" || first.Port == 443);
             var portName = string.IsNullOrEmpty(first?.Name) ? null : first.Name;
             var request = new ProxyRequest(ProxyTargetKind.Service, ns, name, https ? ProxyScheme.Https : ProxyScheme.Default, portName);
-            yield return new ClusterInfoEntry(shown, builder.Build(request), ClusterInfoEntryKind.Service, ns, name, portName);
+            yield return new ClusterInfoEntry(shown, builder.Build(request), ClusterInfoEntryKind.Service, ns, name, portName,
+                Scheme: https ? "https" : "http");
         }
     }
 

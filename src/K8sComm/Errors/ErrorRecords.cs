@@ -50,6 +50,7 @@ internal static class ErrorRecords
         FailureReason.ResponseInvalid => ErrorCategory.InvalidResult,
         FailureReason.ProxyNameInvalid or FailureReason.ProxyPortInvalid or FailureReason.ProxyPathInvalid
             or FailureReason.ProxyBaseInvalid => ErrorCategory.InvalidArgument,
+        FailureReason.ProxyInputInvalid => ErrorCategory.InvalidType,
         _ => ErrorCategory.NotSpecified,
     };
 

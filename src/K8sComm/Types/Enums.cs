@@ -15,6 +15,10 @@ public enum ProbeStepStatus { Succeeded, Failed, Skipped }
 
 public enum TrustSource { EndpointCertificateAuthority, SystemTrustStore, NotVerified }
 
+public enum ProxyTargetKind { Service, Pod, Node }
+
+public enum ClusterInfoEntryKind { ControlPlane, Service }
+
 internal static class Enums
 {
     /// <summary>Maps a core enum value to the public enum member of the same name.</summary>
