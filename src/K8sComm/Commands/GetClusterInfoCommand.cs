@@ -1,9 +1,6 @@
 using System.Management.Automation;
+using K8sComm.Commands.Base;
 using K8sComm.Completion;
-using K8sComm.Core;
-using K8sComm.Core.Api;
-using K8sComm.Core.Discovery;
-using K8sComm.Errors;
 using Proxy = K8sComm.Core.ApiProxy;
 
 namespace K8sComm.Commands;
@@ -14,62 +11,34 @@ namespace K8sComm.Commands;
 /// </summary>
 [Cmdlet(VerbsCommon.Get, "ClusterInfo")]
 [OutputType(typeof(ClusterInfoEntry))]
-public sealed class GetClusterInfoCommand : PSCmdlet, IDisposable
+public sealed class GetClusterInfoCommand : ApiServerCmdlet
 {
-    private readonly CancellationTokenSource _stopping = new();
-
+    /// <summary>Where to look for cluster services; kubectl's default is kube-system, not the context's namespace.</summary>
     [Parameter(Position = 0)]
     [ValidateNotNullOrEmpty]
     public string Namespace { get; set; } = "kube-system";
 
-    [Parameter(ValueFromPipeline = true)]
-    public ApiServerEndpoint? Endpoint { get; set; }
-
-    [Parameter]
-    [ValidateNotNullOrEmpty]
-    public string[]? Kubeconfig { get; set; }
-
     [Parameter]
     [ArgumentCompleter(typeof(ContextNameCompleter))]
     [ValidateNotNullOrEmpty]
-    public string? Context { get; set; }
+    public string[]? Context { get; set; }
 
-    [Parameter]
-    public SwitchParameter InCluster { get; set; }
+    protected override IReadOnlyList<string>? ContextNames => Context;
 
-    protected override void ProcessRecord()
+    protected override void OnRecord()
     {
-        try
+        foreach (var endpoint in ResolveEndpoints())
         {
-            var endpoint = Endpoint?.Resolved ?? ResolveEndpoint();
-            using var client = new ApiServerClient(endpoint);
-            var entries = Proxy.ClusterInfoRules.ReadAsync(client, Namespace, _stopping.Token).GetAwaiter().GetResult();
-            foreach (var entry in entries) WriteObject(ClusterInfoEntry.From(entry));
+            try
+            {
+                var entries = Await(Proxy.ClusterInfoRules.ReadAsync(ClientFor(endpoint), Namespace, Stopping));
+                foreach (var entry in entries) WriteObject(ClusterInfoEntry.From(entry, endpoint.Context));
+            }
+            catch (Core.K8sCommException failure)
+            {
+                // One unreachable cluster is its own error; the next context still gets its turn.
+                WriteFailure(failure);
+            }
         }
-        catch (K8sCommException failure)
-        {
-            WriteError(ErrorRecords.From(failure));
-        }
-        catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
-        {
-            throw new PipelineStoppedException();
-        }
-    }
-
-    protected override void StopProcessing() => _stopping.Cancel();
-
-    public void Dispose() => _stopping.Dispose();
-
-    private ResolvedEndpoint ResolveEndpoint()
-    {
-        var discovery = EndpointDiscovery.Open(new DiscoveryRequest
-        {
-            Kubeconfig = Kubeconfig?.Select(GetUnresolvedProviderPathFromPSPath).ToArray(),
-            Context = Context,
-            InCluster = InCluster,
-            WorkingDirectory = SessionState.Path.CurrentFileSystemLocation.ProviderPath,
-        }, cancellationToken: _stopping.Token);
-        var resolution = discovery.Resolve(Context);
-        return resolution.Error is not null ? throw resolution.Error : resolution.Endpoint!;
     }
 }

@@ -1,8 +1,8 @@
 using System.Collections;
 using System.Management.Automation;
+using K8sComm.Commands.Base;
 using K8sComm.Completion;
 using K8sComm.Core;
-using K8sComm.Core.Discovery;
 using K8sComm.Errors;
 using Proxy = K8sComm.Core.ApiProxy;
 
@@ -10,19 +10,25 @@ namespace K8sComm.Commands;
 
 /// <summary>
 /// Builds the API server proxy URL of a service, pod or node, by Kubernetes' own grammar and rules. It makes no
-/// network call: the base is the endpoint's server (read from the kubeconfig, not contacted), -BaseUri, or none.
+/// network call: the base is the endpoint's server (read from the kubeconfig, never contacted), -BaseUri, or
+/// none (-Relative).
 /// </summary>
 [Cmdlet(VerbsCommon.New, "ProxyUrl", DefaultParameterSetName = ServiceSet)]
 [OutputType(typeof(ProxyUrl))]
 [OutputType(typeof(string))]
-public sealed class NewProxyUrlCommand : PSCmdlet
+public sealed class NewProxyUrlCommand : ApiServerCmdlet
 {
     private const string ServiceSet = "Service";
     private const string PodSet = "Pod";
     private const string NodeSet = "Node";
     private const string InputSet = "InputObject";
 
-    private Proxy.ProxyUrlBuilder? _builder;
+    private Proxy.ProxyUrlBuilder? _fixedBase;
+    // Reference-type fields only: a struct holding a core type would load K8sComm.Core with the cmdlet's type,
+    // before the module's load context can resolve it.
+    private ApiServerEndpoint? _baseEndpoint;
+    private Proxy.ProxyUrlBuilder? _endpointBuilder;
+    private Proxy.ProxyUrlBuilder _builder = null!;
     private string _defaultNamespace = "default";
     private string? _query;
     private readonly Dictionary<string, Finding[]> _findings = new();
@@ -71,36 +77,33 @@ public sealed class NewProxyUrlCommand : PSCmdlet
     public SwitchParameter Relative { get; set; }
 
     [Parameter]
-    [ValidateNotNullOrEmpty]
-    public string[]? Kubeconfig { get; set; }
-
-    [Parameter]
     [ArgumentCompleter(typeof(ContextNameCompleter))]
     [ValidateNotNullOrEmpty]
     public string? Context { get; set; }
 
     [Parameter]
-    public ApiServerEndpoint? Endpoint { get; set; }
-
-    [Parameter]
     public SwitchParameter AsString { get; set; }
 
-    protected override void BeginProcessing()
+    protected override IReadOnlyList<string>? ContextNames => Context is null ? null : [Context];
+
+    protected override void OnBegin()
     {
+        CheckBaseParameters();
         try
         {
             _query = QueryText(Query);
-            (_builder, var ns) = ResolveBase();
-            _defaultNamespace = Namespace ?? ns ?? "default";
+            if (BaseUri is not null) _fixedBase = new Proxy.ProxyUrlBuilder(BaseUri);
+            else if (Relative) _fixedBase = new Proxy.ProxyUrlBuilder();
         }
         catch (K8sCommException failure)
         {
-            ThrowTerminatingError(ErrorRecords.From(failure));
+            ThrowFailure(failure);
         }
     }
 
-    protected override void ProcessRecord()
+    protected override void OnRecord()
     {
+        if (!ChooseBase()) return;
         switch (ParameterSetName)
         {
             case ServiceSet:
@@ -154,7 +157,7 @@ public sealed class NewProxyUrlCommand : PSCmdlet
         string url;
         try
         {
-            url = _builder!.Build(request);
+            url = _builder.Build(request);
         }
         catch (K8sCommException failure)
         {
@@ -196,37 +199,46 @@ public sealed class NewProxyUrlCommand : PSCmdlet
         return findings;
     }
 
-    /// <summary>The base URL and the namespace it implies. -BaseUri and -Relative read no kubeconfig.</summary>
-    private (Proxy.ProxyUrlBuilder Builder, string? Namespace) ResolveBase()
+    /// <summary>
+    /// The base for this record and the namespace it implies: -BaseUri or -Relative (no kubeconfig is read),
+    /// else the endpoint's server, piped or resolved once from the kubeconfig. Reading a kubeconfig never connects.
+    /// </summary>
+    private bool ChooseBase()
     {
-        var choices = (BaseUri is not null ? 1 : 0) + (Relative ? 1 : 0) + (Endpoint is not null ? 1 : 0)
-            + (Kubeconfig is not null || Context is not null ? 1 : 0);
-        if (choices > 1)
+        if (_fixedBase is not null)
         {
-            ThrowTerminatingError(new ErrorRecord(
-                new ArgumentException("Use only one of -BaseUri, -Relative, -Endpoint, or -Kubeconfig/-Context to choose the base."),
-                "K8sComm.ConflictingParameters", ErrorCategory.InvalidArgument, null));
+            CheckBaseParameters(); // a piped endpoint arrives with the record
+            _builder = _fixedBase;
+            _defaultNamespace = Namespace ?? "default";
+            return true;
         }
 
-        if (BaseUri is not null) return (new Proxy.ProxyUrlBuilder(BaseUri), null);
-        if (Relative) return (new Proxy.ProxyUrlBuilder(), null);
-        if (Endpoint is not null) return (new Proxy.ProxyUrlBuilder(Endpoint.Server), Endpoint.Namespace);
-
-        var endpoint = ResolveEndpoint();
-        return (new Proxy.ProxyUrlBuilder(endpoint.Server), endpoint.Namespace);
+        if (_baseEndpoint is null || (Endpoint is not null && !ReferenceEquals(Endpoint, _baseEndpoint)))
+        {
+            var endpoint = ResolveEndpoint();
+            if (endpoint is null) return false; // its error is written
+            _endpointBuilder = new Proxy.ProxyUrlBuilder(endpoint.Server);
+            _baseEndpoint = endpoint;
+        }
+        _builder = _endpointBuilder!;
+        _defaultNamespace = Namespace ?? _baseEndpoint.Namespace;
+        return true;
     }
 
-    // Reads the kubeconfig (or the pod's service account) only: nothing here connects.
-    private ResolvedEndpoint ResolveEndpoint()
+    /// <summary>-BaseUri and -Relative choose the base themselves: beside a connection parameter (or each
+    /// other) there would be two answers.</summary>
+    private void CheckBaseParameters()
     {
-        var discovery = EndpointDiscovery.Open(new DiscoveryRequest
-        {
-            Kubeconfig = Kubeconfig?.Select(GetUnresolvedProviderPathFromPSPath).ToArray(),
-            Context = Context,
-            WorkingDirectory = SessionState.Path.CurrentFileSystemLocation.ProviderPath,
-        });
-        var resolution = discovery.Resolve(Context);
-        return resolution.Error is not null ? throw resolution.Error : resolution.Endpoint!;
+        var chosen = new List<string>();
+        if (BaseUri is not null) chosen.Add("-BaseUri");
+        if (Relative) chosen.Add("-Relative");
+        if (chosen.Count == 0) return;
+        if (Endpoint is not null) chosen.Add("-Endpoint");
+        if (Kubeconfig is not null) chosen.Add("-Kubeconfig");
+        if (KubeconfigContent is not null) chosen.Add("-KubeconfigContent");
+        if (UsesInCluster) chosen.Add(InCluster ? "-InCluster" : "-ServiceAccountPath");
+        if (Context is not null) chosen.Add("-Context");
+        if (chosen.Count > 1) ThrowFailure(Conflict(chosen[0], chosen[1]));
     }
 
     private static string? QueryText(object? query)

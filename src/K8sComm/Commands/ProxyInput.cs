@@ -9,8 +9,9 @@ namespace K8sComm.Commands;
 /// <summary>A proxy target read from a pipeline object, with the ports a service offers.</summary>
 internal sealed record ProxyTarget(Proxy.ProxyTargetKind Kind, string? Namespace, string Name, IReadOnlyList<ProxyTargetPort> Ports);
 
-/// <summary>A service port as the URL names it (its name, else its number), and whether kubectl would guess https for it.</summary>
-internal sealed record ProxyTargetPort(string Spec, bool LooksHttps);
+/// <summary>A service port as the URL names it (its name, else its number; null for the default port), and
+/// whether kubectl would guess https for it.</summary>
+internal sealed record ProxyTargetPort(string? Spec, bool LooksHttps);
 
 /// <summary>
 /// Reads what New-ProxyUrl needs from an object on the pipeline: KubernetesClient's V1Service, V1Pod and V1Node,
@@ -44,7 +45,7 @@ internal static class ProxyInput
                 $"'{entry.Name}' is the control plane, not a service.", entry, [entry.Name]);
         }
         // A load balancer's port is a number, not the port the API server proxy would name.
-        IReadOnlyList<ProxyTargetPort> ports = entry.Port is null || entry.LoadBalancer
+        IReadOnlyList<ProxyTargetPort> ports = entry.LoadBalancer
             ? []
             : [new ProxyTargetPort(entry.Port, entry.Scheme == "https")];
         return new ProxyTarget(Proxy.ProxyTargetKind.Service, entry.Namespace, entry.Service, ports);

@@ -28,10 +28,14 @@ public sealed class ClusterInfoEntry
     /// <summary>True when the URL goes to a cloud load balancer's ingress, not through the API server.</summary>
     public bool LoadBalancer { get; init; }
 
+    /// <summary>The kubeconfig context the entry came from (null for an endpoint without one).</summary>
+    public string? Context { get; init; }
+
     public override string ToString() => Url.OriginalString;
 
-    internal static ClusterInfoEntry From(Proxy.ClusterInfoEntry entry) => new()
+    internal static ClusterInfoEntry From(Proxy.ClusterInfoEntry entry, string? context = null) => new()
     {
+        Context = context,
         Name = entry.Name,
         Url = new Uri(entry.Url, UriKind.RelativeOrAbsolute),
         Kind = Enums.Convert<Proxy.ClusterInfoEntryKind, ClusterInfoEntryKind>(entry.Kind),
