@@ -13,6 +13,8 @@ switch (args.FirstOrDefault())
         return await KubeletFleetBenchmark.RunAsync(args[1..]);
     case "kubeconfig":
         return KubeconfigBenchmark.Run(args[1..]);
+    case "proxy-url":
+        return ProxyUrlBenchmark.Run(args[1..]);
     case "import":
         Console.WriteLine(await ImportBenchmark.RunAsync());
         return 0;
@@ -24,6 +26,7 @@ switch (args.FirstOrDefault())
               kubelets [sizes...]                  kubelet fleet start and memory (default 100 1000 5000)
               kubeconfig [contexts] [iterations]   resolve all contexts of a large kubeconfig (default 500)
               import                               Import-Module plus first call in a fresh process
+              proxy-url [pods]                     core proxy URL builder; pods through New-ProxyUrl in pwsh (default 150000)
             """);
         return 2;
 }

@@ -49,14 +49,17 @@ public static class ProxyEncoding
         if (text.IsEmpty)
             return;
         url.Append('?');
+        var run = 0; // start of the pending run of characters that need no escaping
         for (var i = 0; i < text.Length; i++)
         {
             var c = text[i];
             if (IsPathCharacter(c) || c is '/' or '?' || (c == '%' && IsEscape(text, i)))
-                url.Append(c);
-            else
-                i = AppendEscaped(url, text, i, query);
+                continue;
+            url.Append(text[run..i]);
+            i = AppendEscaped(url, text, i, query);
+            run = i + 1;
         }
+        url.Append(text[run..]);
     }
 
     /// <summary>A query from names and values (a hashtable's entries): <c>name=value&amp;...</c>, each side
@@ -77,14 +80,12 @@ public static class ProxyEncoding
 
     private static void AppendSegment(StringBuilder url, ReadOnlySpan<char> segment, string path)
     {
+        var run = 0; // start of the pending run of characters that need no escaping
         for (var i = 0; i < segment.Length; i++)
         {
             var c = segment[i];
             if (IsPathCharacter(c))
-            {
-                url.Append(c);
                 continue;
-            }
             switch (c)
             {
                 case '\\':
@@ -94,22 +95,29 @@ public static class ProxyEncoding
                 case '%' when IsEscape(segment, i) && DecodesToSeparatorOrDot(segment, i):
                     throw PathInvalid(path, $"'{segment.Slice(i, 3).ToString()}' is an encoded slash, dot or backslash");
             }
+            url.Append(segment[run..i]);
             i = AppendEscaped(url, segment, i, path);
+            run = i + 1;
         }
+        url.Append(segment[run..]);
     }
 
     // pchar = unreserved / sub-delims / ":" / "@" (RFC 3986); '%' is always data here, so it is escaped.
-    private static bool IsPathCharacter(char c) =>
-        c is (>= 'a' and <= 'z') or (>= 'A' and <= 'Z') or (>= '0' and <= '9')
-            or '-' or '.' or '_' or '~'
-            or '!' or '$' or '&' or '\'' or '(' or ')' or '*' or '+' or ',' or ';' or '='
-            or ':' or '@';
+    private static readonly bool[] PathCharacters = Enumerable.Range(0, 128).Select(c => (char)c is
+        (>= 'a' and <= 'z') or (>= 'A' and <= 'Z') or (>= '0' and <= '9')
+        or '-' or '.' or '_' or '~'
+        or '!' or '$' or '&' or '\'' or '(' or ')' or '*' or '+' or ',' or ';' or '='
+        or ':' or '@').ToArray();
+
+    private static bool IsPathCharacter(char c) => c < 128 && PathCharacters[c];
 
     private static bool IsEscape(ReadOnlySpan<char> text, int i) =>
         i + 2 < text.Length && Uri.IsHexDigit(text[i + 1]) && Uri.IsHexDigit(text[i + 2]);
 
     private static bool DecodesToSeparatorOrDot(ReadOnlySpan<char> text, int i) =>
-        (char)Convert.ToByte(text.Slice(i + 1, 2).ToString(), 16) is '/' or '.' or '\\';
+        (char)((HexValue(text[i + 1]) << 4) | HexValue(text[i + 2])) is '/' or '.' or '\\';
+
+    private static int HexValue(char c) => c <= '9' ? c - '0' : (c | 0x20) - 'a' + 10;
 
     /// <summary>Escapes the character at <paramref name="i"/> (a surrogate pair as one code point); returns the
     /// index of its last UTF-16 unit.</summary>

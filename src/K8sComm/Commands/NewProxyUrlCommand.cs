@@ -84,6 +84,16 @@ public sealed class NewProxyUrlCommand : ApiServerCmdlet
     [Parameter]
     public SwitchParameter AsString { get; set; }
 
+    /// <summary>The endpoint whose server is the base. Not from the pipeline here: the pipeline carries the
+    /// services, pods and nodes, and trying each of them as an endpoint would cost every record an exception.</summary>
+    [Parameter]
+    [ValidateNotNull]
+    public new ApiServerEndpoint? Endpoint
+    {
+        get => base.Endpoint;
+        set => base.Endpoint = value;
+    }
+
     protected override IReadOnlyList<string>? ContextNames => Context is null ? null : [Context];
 
     protected override void OnBegin()
@@ -207,7 +217,6 @@ public sealed class NewProxyUrlCommand : ApiServerCmdlet
     {
         if (_fixedBase is not null)
         {
-            CheckBaseParameters(); // a piped endpoint arrives with the record
             _builder = _fixedBase;
             _defaultNamespace = Namespace ?? "default";
             return true;
