@@ -31,7 +31,7 @@ public sealed class GetClusterInfoCommand : ApiServerCmdlet
         {
             try
             {
-                var entries = Await(Proxy.ClusterInfoRules.ReadAsync(ClientFor(endpoint), Namespace, Stopping));
+                var entries = Await(Proxy.ClusterInfoRules.ReadAsync(ClientFor(endpoint), Namespace, StopToken));
                 foreach (var entry in entries) WriteObject(ClusterInfoEntry.From(entry, endpoint.Context));
             }
             catch (Core.K8sCommException failure)
