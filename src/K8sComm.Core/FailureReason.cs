@@ -15,7 +15,9 @@ public enum FailureReason
     ClusterNotFound,
     CertificateDataInvalid,
     ServiceAccountNotFound,
-    InClusterEnvironmentMissing,
+    /// <summary>Not in a pod: KUBERNETES_SERVICE_HOST/PORT (and perhaps the token) are missing or unusable.
+    /// Arguments: what is missing, joined (variable names, the token path).</summary>
+    NotInPod,
 
     /// <summary>A cluster's server (or proxy-url) is missing or not an http(s) URL. Arguments: cluster, file, problem.</summary>
     ServerInvalid,

@@ -37,7 +37,7 @@ internal static class ErrorRecords
         FailureReason.ClusterNotFound => ErrorCategory.ObjectNotFound,
         FailureReason.CertificateDataInvalid => ErrorCategory.InvalidData,
         FailureReason.ServiceAccountNotFound => ErrorCategory.ObjectNotFound,
-        FailureReason.InClusterEnvironmentMissing => ErrorCategory.ResourceUnavailable,
+        FailureReason.NotInPod => ErrorCategory.ResourceUnavailable,
         FailureReason.ServerInvalid => ErrorCategory.InvalidData,
         FailureReason.ServerUnreachable or FailureReason.ForwardProxyFailed or FailureReason.TlsHandshakeFailed => ErrorCategory.ConnectionError,
         FailureReason.ServerCertificateUntrusted or FailureReason.UnencryptedAuthentication => ErrorCategory.SecurityError,
