@@ -13,6 +13,9 @@ switch (args.FirstOrDefault())
         return await KubeletFleetBenchmark.RunAsync(args[1..]);
     case "kubeconfig":
         return KubeconfigBenchmark.Run(args[1..]);
+    case "inpod":
+        await InPodBenchmark.RunAsync();
+        return 0;
     case "import":
         Console.WriteLine(await ImportBenchmark.RunAsync());
         return 0;
@@ -24,6 +27,7 @@ switch (args.FirstOrDefault())
               kubelets [sizes...]                  kubelet fleet start and memory (default 100 1000 5000)
               kubeconfig [contexts] [iterations]   resolve all contexts of a large kubeconfig (default 500)
               import                               Import-Module plus first call in a fresh process
+              inpod                                1,000 in-pod GETs: time, TLS handshakes, ratio to a bare HttpClient
             """);
         return 2;
 }

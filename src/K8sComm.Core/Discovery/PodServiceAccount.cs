@@ -41,10 +41,44 @@ public sealed record ServiceAccountContext
 /// </summary>
 public static class PodServiceAccount
 {
+    // A script calls the API many times; reading and judging ca.crt each time would cost more than the
+    // call. An endpoint is reused while the variables, the options and the files' size and time are the same.
+    private const int RememberedEndpoints = 16;
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, ResolvedEndpoint> Recent = new();
+
     /// <exception cref="K8sCommException">NotInPod, ServiceAccountNotFound, or CertificateDataInvalid when
     /// ca.crt is missing or unreadable and the check is not skipped.</exception>
     public static ResolvedEndpoint ResolveEndpoint(IReadOnlyDictionary<string, string?> environment, string? serviceAccountPath,
         Uri? apiServer = null, bool skipCertificateCheck = false, TimeProvider? clock = null)
+    {
+        var key = CacheKey(environment, serviceAccountPath, apiServer, skipCertificateCheck);
+        if (clock is null && Recent.TryGetValue(key, out var known))
+            return known;
+        var endpoint = Resolve(environment, serviceAccountPath, apiServer, skipCertificateCheck, clock);
+        if (clock is null)
+        {
+            if (Recent.Count >= RememberedEndpoints) Recent.Clear();
+            Recent[key] = endpoint;
+        }
+        return endpoint;
+    }
+
+    private static string CacheKey(IReadOnlyDictionary<string, string?> environment, string? serviceAccountPath, Uri? apiServer, bool skip)
+    {
+        var directory = Path.GetFullPath(serviceAccountPath ?? InClusterResolver.DefaultServiceAccountPath);
+        string Variable(string name) => environment.TryGetValue(name, out var value) ? value ?? "" : "";
+        string Stamp(string file)
+        {
+            var info = new FileInfo(Path.Combine(directory, file));
+            return info.Exists ? $"{info.Length}@{info.LastWriteTimeUtc.Ticks}" : "-";
+        }
+        return string.Join('|', directory, apiServer?.AbsoluteUri, skip, Variable(InClusterResolver.HostVariable),
+            Variable(InClusterResolver.PortVariable), Variable(InClusterResolver.PodNamespaceVariable),
+            Stamp("token"), Stamp("ca.crt"), Stamp("namespace"));
+    }
+
+    private static ResolvedEndpoint Resolve(IReadOnlyDictionary<string, string?> environment, string? serviceAccountPath,
+        Uri? apiServer, bool skipCertificateCheck, TimeProvider? clock)
     {
         var endpoint = InClusterResolver.Resolve(environment, serviceAccountPath, clock, apiServer);
         if (skipCertificateCheck)
