@@ -22,6 +22,9 @@ public enum FailureReason
     /// <summary>A cluster's server (or proxy-url) is missing or not an http(s) URL. Arguments: cluster, file, problem.</summary>
     ServerInvalid,
 
+    /// <summary>Two ways of choosing the API server were given at once. Arguments: the two parameters.</summary>
+    ConnectionParametersConflict,
+
     // Talking to a server (Tls/, Api/).
     /// <summary>No TCP connection could be made.</summary>
     ServerUnreachable,

@@ -6,6 +6,10 @@ public sealed record DiscoveryRequest
     /// <summary>Explicit kubeconfig files (-Kubeconfig); each must exist.</summary>
     public IReadOnlyList<string>? Kubeconfig { get; init; }
 
+    /// <summary>The kubeconfig's YAML itself (-KubeconfigContent), as runbooks and pipeline secrets hold
+    /// it; relative file references resolve against <see cref="WorkingDirectory"/>. Wins over files.</summary>
+    public string? KubeconfigContent { get; init; }
+
     /// <summary>The context to resolve; null for the current one.</summary>
     public string? Context { get; init; }
 
@@ -37,6 +41,9 @@ public sealed class EndpointDiscovery
     /// <summary>The name a result carries when it came from the pod, not a kubeconfig context.</summary>
     public const string InClusterContextName = "(in-cluster)";
 
+    /// <summary>The file name kubeconfig content is known by in messages and SourceFile.</summary>
+    public const string ContentFileName = "(KubeconfigContent)";
+
     private readonly Kubeconfig? _config;
     private readonly ContextResolution? _inCluster;
     private readonly EndpointResolver _resolver;
@@ -62,6 +69,12 @@ public sealed class EndpointDiscovery
         if (request.InCluster)
         {
             return new(null, InCluster(request, environment, clock), clock);
+        }
+
+        if (request.KubeconfigContent is { } content)
+        {
+            var origin = Path.Combine(request.WorkingDirectory ?? System.Environment.CurrentDirectory, ContentFileName);
+            return new(KubeconfigLoader.Parse(origin, content), null, clock);
         }
 
         var location = KubeconfigLocator.Locate(

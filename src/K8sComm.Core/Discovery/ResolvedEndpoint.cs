@@ -7,6 +7,8 @@ public enum EndpointSource
 {
     Kubeconfig,
     InCluster,
+    /// <summary>Given directly: a server URL with its own credentials, no kubeconfig.</summary>
+    Direct,
 }
 
 /// <summary>How a client proves who it is to the API server (secrets themselves are never here).</summary>

@@ -1,51 +1,63 @@
 using System.Management.Automation;
+using System.Net;
+using System.Security;
+using System.Security.Cryptography.X509Certificates;
+using K8sComm.Commands.Base;
 using K8sComm.Completion;
-using K8sComm.Core;
 using K8sComm.Core.Api;
 using K8sComm.Core.Discovery;
-using K8sComm.Errors;
 using K8sComm.Resources;
 
 namespace K8sComm.Commands;
 
 /// <summary>
 /// Finds the API servers a kubeconfig (or the pod this runs in) points at, shows how a client reaches
-/// each one, and with -Probe connects to see whether the trust really holds.
+/// each one, and with -Probe connects to see whether the trust really holds. With -Server it makes an
+/// endpoint from a URL and credentials alone, for every other cmdlet to use.
 /// </summary>
 [Cmdlet(VerbsCommon.Get, "ApiServerEndpoint", DefaultParameterSetName = ContextSet)]
 [OutputType(typeof(ApiServerEndpoint))]
-public sealed class GetApiServerEndpointCommand : PSCmdlet, IDisposable
+public sealed class GetApiServerEndpointCommand : ApiServerCmdlet
 {
     private const string ContextSet = "Context";
     private const string AllSet = "All";
-    private const string InClusterSet = "InCluster";
+    private const string ServerSet = "Server";
 
-    // Enough to overlap the waiting on a fleet of contexts without opening hundreds of connections at once.
-    private const int MaxConcurrentProbes = 8;
-
-    private readonly CancellationTokenSource _stopping = new();
-    private readonly SemaphoreSlim _probeSlots = new(MaxConcurrentProbes);
-    private EndpointDiscovery? _discovery;
+    private ConcurrentWork<ApiServerEndpoint>? _probes;
 
     [Parameter(ParameterSetName = ContextSet, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [ArgumentCompleter(typeof(ContextNameCompleter))]
-    [ValidateNotNullOrEmpty]
+    [AllowNull]
+    [AllowEmptyCollection]
     public string[]? Context { get; set; }
 
     [Parameter(ParameterSetName = AllSet, Mandatory = true)]
     public SwitchParameter All { get; set; }
 
-    [Parameter(ParameterSetName = InClusterSet, Mandatory = true)]
-    public SwitchParameter InCluster { get; set; }
+    /// <summary>An API server URL: the endpoint is made from it and the credentials given beside it.</summary>
+    [Parameter(ParameterSetName = ServerSet, Mandatory = true)]
+    [ValidateNotNull]
+    public Uri? Server { get; set; }
 
-    [Parameter(ParameterSetName = ContextSet)]
-    [Parameter(ParameterSetName = AllSet)]
-    [ValidateNotNullOrEmpty]
-    public string[]? Kubeconfig { get; set; }
+    [Parameter(ParameterSetName = ServerSet)]
+    [ValidateNotNull]
+    public SecureString? Token { get; set; }
 
-    [Parameter(ParameterSetName = InClusterSet)]
+    [Parameter(ParameterSetName = ServerSet)]
     [ValidateNotNullOrEmpty]
-    public string ServiceAccountPath { get; set; } = InClusterResolver.DefaultServiceAccountPath;
+    public string? CertificateAuthority { get; set; }
+
+    [Parameter(ParameterSetName = ServerSet)]
+    [ValidateNotNullOrEmpty]
+    public string? CertificateAuthorityData { get; set; }
+
+    [Parameter(ParameterSetName = ServerSet)]
+    [ValidateNotNull]
+    public X509Certificate2? ClientCertificate { get; set; }
+
+    [Parameter(ParameterSetName = ServerSet)]
+    [ValidateNotNullOrEmpty]
+    public string? Namespace { get; set; }
 
     [Parameter]
     public SwitchParameter Probe { get; set; }
@@ -54,102 +66,71 @@ public sealed class GetApiServerEndpointCommand : PSCmdlet, IDisposable
     [ValidateRange(1, 300)]
     public int TimeoutSec { get; set; } = 10;
 
-    protected override void ProcessRecord()
+    /// <summary>Probes at once: enough to overlap the waiting on a fleet of contexts without opening
+    /// hundreds of connections.</summary>
+    [Parameter]
+    [ValidateRange(1, 256)]
+    public int ThrottleLimit { get; set; } = 8;
+
+    // An endpoint made with -Server has no context: piped in, its null Context property binds here.
+    protected override IReadOnlyList<string>? ContextNames =>
+        Context?.Where(name => !string.IsNullOrEmpty(name)).ToArray() is { Length: > 0 } names ? names : null;
+
+    protected override void OnBegin()
     {
-        try
-        {
-            WriteEndpoints(ResolveEndpoints());
-        }
-        catch (K8sCommException failure)
-        {
-            WriteError(ErrorRecords.From(failure));
-        }
-        catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
-        {
-            throw new PipelineStoppedException();
-        }
+        if (Probe)
+            _probes = StartWork<ApiServerEndpoint>(ThrottleLimit, Strings.Progress_Probing, ordered: true);
     }
 
-    protected override void StopProcessing() => _stopping.Cancel();
-
-    public void Dispose()
+    protected override void OnRecord()
     {
-        _stopping.Dispose();
-        _probeSlots.Dispose();
-    }
-
-    private IEnumerable<ApiServerEndpoint> ResolveEndpoints()
-    {
-        var discovery = _discovery ??= OpenDiscovery();
-        IEnumerable<string?> names = Context ?? new string?[] { null };
-        var resolutions = All || discovery.IsInCluster
-            ? discovery.ResolveAll(_stopping.Token)
-            : names.Select(discovery.Resolve).ToList();
-        var endpoints = new List<ApiServerEndpoint>();
-        foreach (var resolution in resolutions)
+        var endpoints = Server is not null ? [Direct()] : ResolveEndpoints(All);
+        if (_probes is null)
         {
-            // One bad context is that context's error, not the end of the command.
-            if (resolution.Error is not null) WriteError(ErrorRecords.From(resolution.Error));
-            else endpoints.Add(ApiServerEndpoint.From(resolution.Endpoint!));
-        }
-        return endpoints;
-    }
-
-    /// <summary>Finds and reads the kubeconfig (or the pod's service account) once per command,
-    /// however many contexts arrive on the pipeline.</summary>
-    private EndpointDiscovery OpenDiscovery()
-    {
-        var discovery = EndpointDiscovery.Open(new DiscoveryRequest
-        {
-            Kubeconfig = Kubeconfig?.Select(GetUnresolvedProviderPathFromPSPath).ToArray(),
-            Context = Context?.FirstOrDefault(),
-            InCluster = InCluster,
-            ServiceAccountPath = GetUnresolvedProviderPathFromPSPath(ServiceAccountPath),
-            WorkingDirectory = SessionState.Path.CurrentFileSystemLocation.ProviderPath,
-        }, cancellationToken: _stopping.Token);
-        WriteVerbose(discovery.IsInCluster
-            ? string.Format(Strings.Verbose_InCluster, GetUnresolvedProviderPathFromPSPath(ServiceAccountPath))
-            : string.Format(Strings.Verbose_ReadingKubeconfig, string.Join(", ", discovery.KubeconfigFiles)));
-        return discovery;
-    }
-
-    private void WriteEndpoints(IEnumerable<ApiServerEndpoint> endpoints)
-    {
-        if (!Probe)
-        {
-            foreach (var endpoint in endpoints) WriteObject(endpoint);
+            WriteObject(endpoints, enumerateCollection: true);
             return;
         }
-        ProbeAndWrite(endpoints.ToList());
+
+        foreach (var endpoint in endpoints)
+            StartProbe(endpoint);
+        WriteFinished(_probes, waitForAll: false);
     }
 
-    /// <summary>Probes the endpoints side by side and writes each as soon as its probe ends.</summary>
-    private void ProbeAndWrite(IReadOnlyList<ApiServerEndpoint> endpoints)
+    protected override void OnEnd()
     {
-        if (endpoints.Count == 0) return;
-        var timeout = TimeSpan.FromSeconds(TimeoutSec);
-        var pending = endpoints.ToDictionary(
-            endpoint => ProbeOne(endpoint, timeout),
-            endpoint => endpoint);
-        var progress = new ProgressRecord(1, Strings.Progress_Probing, " ");
-        int finished = 0;
-        while (pending.Count > 0)
-        {
-            var done = Task.WhenAny(pending.Keys).GetAwaiter().GetResult();
-            var endpoint = pending[done];
-            pending.Remove(done);
-            endpoint.Probe = ApiServerProbe.From(done.GetAwaiter().GetResult());
-            progress.StatusDescription = endpoint.Server.ToString();
-            progress.PercentComplete = ++finished * 100 / endpoints.Count;
-            WriteProgress(progress);
-            WriteObject(endpoint);
-        }
-        progress.RecordType = ProgressRecordType.Completed;
-        WriteProgress(progress);
+        if (_probes is not null)
+            WriteFinished(_probes, waitForAll: true);
     }
 
-    // Writes its messages here, on the pipeline thread; only the probe itself runs in the background.
-    private Task<ProbeResult> ProbeOne(ApiServerEndpoint endpoint, TimeSpan timeout)
+    protected override void CheckConnectionParameters()
+    {
+        base.CheckConnectionParameters();
+        if (Server is null)
+            return;
+        var other = Endpoint is not null ? "-Endpoint" : Kubeconfig is not null ? "-Kubeconfig"
+            : KubeconfigContent is not null ? "-KubeconfigContent" : UsesInCluster ? "-InCluster" : null;
+        if (other is not null)
+            ThrowFailure(Conflict("-Server", other));
+        if (CertificateAuthority is not null && CertificateAuthorityData is not null)
+            ThrowFailure(Conflict("-CertificateAuthority", "-CertificateAuthorityData"));
+    }
+
+    private ApiServerEndpoint Direct()
+    {
+        CheckConnectionParameters();
+        return ApiServerEndpoint.From(DirectEndpoint.Create(new DirectEndpointRequest
+        {
+            Server = Server!,
+            Token = Token is null ? null : new NetworkCredential(string.Empty, Token).Password,
+            CertificateAuthorityFile = CertificateAuthority is null ? null : FileSystemPath(CertificateAuthority),
+            CertificateAuthorityData = CertificateAuthorityData,
+            ClientCertificate = ClientCertificate,
+            Namespace = Namespace,
+        }));
+    }
+
+    // Messages are written here, on the pipeline thread; only the probe itself runs in the background.
+    private void StartProbe(ApiServerEndpoint endpoint)
     {
         WriteVerbose(string.Format(Strings.Verbose_Probing, endpoint.Server));
         if (endpoint.InsecureSkipTlsVerify)
@@ -157,19 +138,13 @@ public sealed class GetApiServerEndpointCommand : PSCmdlet, IDisposable
             // The user's own setting, honoured as a client would; but say out loud what it means.
             WriteWarning(string.Format(Strings.Warning_ProbeWithoutVerification, endpoint.Context ?? endpoint.Server.ToString()));
         }
-        return ProbeInSlotAsync(endpoint.Resolved, timeout);
-    }
 
-    private async Task<ProbeResult> ProbeInSlotAsync(ResolvedEndpoint endpoint, TimeSpan timeout)
-    {
-        await _probeSlots.WaitAsync(_stopping.Token).ConfigureAwait(false);
-        try
+        var timeout = TimeSpan.FromSeconds(TimeoutSec);
+        _probes!.Add(async cancellation =>
         {
-            return await ApiServerProber.ProbeAsync(endpoint, timeout, _stopping.Token).ConfigureAwait(false);
-        }
-        finally
-        {
-            _probeSlots.Release();
-        }
+            var result = await ApiServerProber.ProbeAsync(endpoint.Resolved, timeout, cancellation).ConfigureAwait(false);
+            endpoint.Probe = ApiServerProbe.From(result);
+            return endpoint;
+        });
     }
 }

@@ -39,6 +39,7 @@ internal static class ErrorRecords
         FailureReason.ServiceAccountNotFound => ErrorCategory.ObjectNotFound,
         FailureReason.NotInPod => ErrorCategory.ResourceUnavailable,
         FailureReason.ServerInvalid => ErrorCategory.InvalidData,
+        FailureReason.ConnectionParametersConflict => ErrorCategory.InvalidArgument,
         FailureReason.ServerUnreachable or FailureReason.ForwardProxyFailed or FailureReason.TlsHandshakeFailed => ErrorCategory.ConnectionError,
         FailureReason.ServerCertificateUntrusted or FailureReason.UnencryptedAuthentication => ErrorCategory.SecurityError,
         FailureReason.Timeout => ErrorCategory.OperationTimeout,
@@ -51,13 +52,16 @@ internal static class ErrorRecords
         _ => ErrorCategory.NotSpecified,
     };
 
-    // Templates take {0}, {1}, ... for the core's arguments (a list arrives already joined). Should a
-    // template and the core ever disagree, the core's English message is still a good message.
+    // Templates take {0}, {1}, ... for the core's arguments (a list arrives already joined). A failure
+    // whose details are the runtime's own words (a socket error, a TLS alert) carries no arguments: its
+    // template then frames the core's sentence as {0}. Should a template and the core ever disagree, the
+    // core's English message is still a good message.
     private static string Format(string template, K8sCommException failure)
     {
+        object[] arguments = failure.Arguments.Count > 0 ? failure.Arguments.Cast<object>().ToArray() : [failure.Message];
         try
         {
-            return string.Format(CultureInfo.CurrentCulture, template, failure.Arguments.Cast<object>().ToArray());
+            return string.Format(CultureInfo.CurrentCulture, template, arguments);
         }
         catch (FormatException)
         {

@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+using K8sComm.Core.Api;
 using K8sComm.Core.Discovery;
 
 namespace K8sComm;
@@ -31,7 +33,14 @@ public sealed class ApiServerEndpoint
     /// <summary>The core's view, kept to probe this endpoint later (credentials stay opaque).</summary>
     internal ResolvedEndpoint Resolved { get; private init; } = null!;
 
+    // One client per options, for as long as this object lives: a script that keeps the endpoint in a
+    // variable keeps its connections and TLS sessions too.
+    private readonly ConcurrentDictionary<ApiServerClientOptions, ApiServerClient> _clients = new();
+
     public override string ToString() => Server.ToString();
+
+    internal ApiServerClient ClientFor(ApiServerClientOptions options) =>
+        _clients.GetOrAdd(options, o => new ApiServerClient(Resolved, o));
 
     internal static ApiServerEndpoint From(ResolvedEndpoint endpoint) => new()
     {

@@ -3,7 +3,7 @@ namespace K8sComm;
 // The public enums mirror the core's by name: scripts see types of this assembly only, while the
 // core lives in the module's own load context.
 
-public enum EndpointSource { Kubeconfig, InCluster }
+public enum EndpointSource { Kubeconfig, InCluster, Direct }
 
 public enum AuthenticationKind { ClientCertificate, Token, TokenFile, Exec, AuthProvider, Basic }
 
