@@ -11,6 +11,8 @@
     FormatsToProcess     = @('K8sComm.format.ps1xml')
     CmdletsToExport      = @(
         'Get-ApiServerEndpoint'
+        'Get-ServiceAccountContext'
+        'Invoke-InPodApiCall'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

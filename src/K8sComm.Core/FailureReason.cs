@@ -46,6 +46,8 @@ public enum FailureReason
     ApiForbidden,
     /// <summary>404 from the API server.</summary>
     ApiNotFound,
+    /// <summary>A path that is neither an absolute API path nor an http(s) URL. Arguments: the path.</summary>
+    ApiPathInvalid,
     /// <summary>Any other error status from the API server.</summary>
     ApiError,
     /// <summary>The response could not be understood (not JSON, truncated, too large).</summary>

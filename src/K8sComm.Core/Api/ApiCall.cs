@@ -86,6 +86,44 @@ public sealed record ApiCall
 
     private static string Unescape(string text) => Uri.UnescapeDataString(text.Replace('+', ' '));
 
+    /// <summary>The placeholder a path may hold for the caller's namespace.</summary>
+    public const string NamespacePlaceholder = "{namespace}";
+
+    /// <summary>
+    /// A path as a user may give it, made relative to <paramref name="server"/>: an absolute API path
+    /// (<c>/api/v1/namespaces/{namespace}/pods</c>), or a full URL such as a proxy URL (only its path and
+    /// query are used: credentials go to <paramref name="server"/> alone, whatever host the URL names).
+    /// <c>{namespace}</c> becomes <paramref name="ns"/>.
+    /// </summary>
+    /// <exception cref="ArgumentException">Neither an absolute path nor an http(s) URL.</exception>
+    public static string ResolvePath(string text, Uri server, string ns)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var trimmed = text.Trim();
+        string pathAndQuery;
+        if (Uri.TryCreate(trimmed, UriKind.Absolute, out var url) && (url.Scheme == Uri.UriSchemeHttps || url.Scheme == Uri.UriSchemeHttp))
+        {
+            pathAndQuery = url.GetComponents(UriComponents.PathAndQuery, UriFormat.UriEscaped);
+            var prefix = server.AbsolutePath.TrimEnd('/');
+            if (prefix.Length > 0 && pathAndQuery.StartsWith(prefix + "/", StringComparison.Ordinal))
+                pathAndQuery = pathAndQuery[prefix.Length..];
+        }
+        else if (trimmed.StartsWith('/'))
+        {
+            pathAndQuery = trimmed;
+        }
+        else
+        {
+            throw new ArgumentException(
+                $"'{text}' is not an absolute API path (such as /api/v1/namespaces/{{namespace}}/pods) or an http(s) URL.", nameof(text));
+        }
+
+        var escaped = Uri.EscapeDataString(ns);
+        return pathAndQuery
+            .Replace(NamespacePlaceholder, escaped, StringComparison.OrdinalIgnoreCase)
+            .Replace("%7Bnamespace%7D", escaped, StringComparison.OrdinalIgnoreCase);
+    }
+
     /// <summary>Method and path only: a query or body could carry something private.</summary>
     public override string ToString() => $"{Method} {Path}";
 }

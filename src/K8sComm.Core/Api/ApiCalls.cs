@@ -75,7 +75,7 @@ public static class ApiCalls
             catch (IOException e) when (!cancellationToken.IsCancellationRequested)
             {
                 throw new K8sCommException(FailureReason.ResponseInvalid,
-                    $"The watch on {call.Path} broke off: {e.Message}", call.Path, [call.Path, e.Message], e);
+                    $"The watch on {call.Path} broke off: {e.Message}", call.Path, innerException: e);
             }
             if (line is null) yield break;
             if (line.Length == 0) continue;
@@ -104,7 +104,7 @@ public static class ApiCalls
         catch (IOException e) when (!cancellationToken.IsCancellationRequested)
         {
             throw new K8sCommException(FailureReason.ResponseInvalid,
-                $"The response to {call.Path} broke off: {e.Message}", call.Path, [call.Path, e.Message], e);
+                $"The response to {call.Path} broke off: {e.Message}", call.Path, innerException: e);
         }
         return destination.CanSeek ? destination.Position - start : -1;
     }
@@ -136,7 +136,7 @@ public static class ApiCalls
         {
         }
         throw new K8sCommException(FailureReason.ResponseInvalid,
-            $"The watch on {path} sent something that is not a watch event.", path, [path, "not a watch event"]);
+            $"The watch on {path} sent something that is not a watch event.", path);
     }
 
     private static int ErrorCode(JsonElement status) =>

@@ -15,6 +15,10 @@ public enum ProbeStepStatus { Succeeded, Failed, Skipped }
 
 public enum TrustSource { EndpointCertificateAuthority, SystemTrustStore, NotVerified }
 
+public enum NamespaceSource { Environment, File, Default }
+
+public enum ServiceAccountTokenKind { Projected, Requested, LegacySecret, Unknown }
+
 internal static class Enums
 {
     /// <summary>Maps a core enum value to the public enum member of the same name.</summary>
