@@ -38,6 +38,10 @@ public enum FailureReason
     Timeout,
     /// <summary>A bearer token or basic credentials would have gone over plain http.</summary>
     UnencryptedAuthentication,
+    /// <summary>An exec credential plugin's command can't be started. Arguments: command, user, install hint.</summary>
+    ExecPluginNotFound,
+    /// <summary>An exec credential plugin ran but gave no usable credential. Arguments: command, user, problem.</summary>
+    ExecPluginFailed,
     /// <summary>The token file named by the endpoint can't be read.</summary>
     TokenFileUnreadable,
     /// <summary>401 from the API server.</summary>

@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Reflection;
 using System.Text;
 using System.Text.Json;
+using K8sComm.Core.Credentials;
 using K8sComm.Core.Discovery;
 using K8sComm.Core.Tls;
 using K8sComm.Core.Transport;
@@ -92,7 +93,7 @@ public sealed class ApiServerClient : IDisposable
             AcceptAnyServerCertificate = _options.AcceptAnyServerCertificate,
             // A client that accepts any certificate only looks, so an unreadable CA need not stop it.
             Trust = _options.AcceptAnyServerCertificate ? null : trust ?? ServerTrustPolicy.For(endpoint),
-            ClientCertificate = _options.Anonymous ? null : () => endpoint.Credentials.ClientCertificate,
+            ClientCertificate = _options.Anonymous ? null : endpoint.Credentials.ClientCertificateAsync,
         };
         _http = new ServerHttpClient(target, new ServerHttpOptions
         {
@@ -115,8 +116,7 @@ public sealed class ApiServerClient : IDisposable
     public int TokenFileReads => _token?.FileReads ?? 0;
 
     /// <summary>Whether this client would send credentials (it has some and is not anonymous).</summary>
-    public bool SendsCredentials => !_options.Anonymous &&
-        (Endpoint.Credentials.HasClientCertificate || Endpoint.Credentials.HasBearerToken || Endpoint.Credentials.HasBasic);
+    public bool SendsCredentials => !_options.Anonymous && Endpoint.Credentials.HasAny;
 
     public async Task<ApiResponse> GetAsync(string path, CancellationToken cancellationToken) =>
         await SendAsync(HttpMethod.Get, path, null, cancellationToken).ConfigureAwait(false);
@@ -159,9 +159,9 @@ public sealed class ApiServerClient : IDisposable
         }
 
         using var request = Build();
-        var lease = await PrepareAsync(request, cancellationToken).ConfigureAwait(false);
+        var used = await PrepareAsync(request, cancellationToken).ConfigureAwait(false);
         var reply = await _http.ReadAsync(request, cancellationToken).ConfigureAwait(false);
-        if (reply.StatusCode == HttpStatusCode.Unauthorized && await RenewedTokenAsync(lease, cancellationToken).ConfigureAwait(false) is { } renewed)
+        if (reply.StatusCode == HttpStatusCode.Unauthorized && await RenewedAsync(used, cancellationToken).ConfigureAwait(false) is { } renewed)
         {
             using var retry = Build();
             await PrepareAsync(retry, cancellationToken, renewed).ConfigureAwait(false);
@@ -201,11 +201,11 @@ public sealed class ApiServerClient : IDisposable
     {
         if (request.RequestUri is { IsAbsoluteUri: false } relative)
             request.RequestUri = RequestUri(relative.OriginalString);
-        var lease = await PrepareAsync(request, cancellationToken).ConfigureAwait(false);
+        var used = await PrepareAsync(request, cancellationToken).ConfigureAwait(false);
         var response = await _http.SendAsync(request, completion, cancellationToken).ConfigureAwait(false);
         if (response.StatusCode != HttpStatusCode.Unauthorized || !IsReplayable(request))
             return response;
-        if (await RenewedTokenAsync(lease, cancellationToken).ConfigureAwait(false) is not { } renewed)
+        if (await RenewedAsync(used, cancellationToken).ConfigureAwait(false) is not { } renewed)
             return response;
 
         response.Dispose();
@@ -221,23 +221,30 @@ public sealed class ApiServerClient : IDisposable
 
     public void Dispose() => _http.Dispose();
 
-    private async Task<TokenLease?> PrepareAsync(HttpRequestMessage request, CancellationToken cancellationToken, TokenLease? token = null)
+    /// <returns>The bearer credential the request carries (a token or a plugin's), to renew after a 401.</returns>
+    private async Task<SentCredential> PrepareAsync(HttpRequestMessage request, CancellationToken cancellationToken,
+        SentCredential? renewed = null)
     {
         if (request.Headers.UserAgent.Count == 0)
             request.Headers.UserAgent.ParseAdd(UserAgent);
         if (request.Headers.Accept.Count == 0)
             request.Headers.Accept.ParseAdd("application/json");
-        return await AddAuthorizationAsync(request, token, cancellationToken).ConfigureAwait(false);
+        return await AddAuthorizationAsync(request, renewed, cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task<TokenLease?> AddAuthorizationAsync(HttpRequestMessage request, TokenLease? token, CancellationToken cancellationToken)
+    private async Task<SentCredential> AddAuthorizationAsync(HttpRequestMessage request, SentCredential? renewed,
+        CancellationToken cancellationToken)
     {
         if (_options.Anonymous)
-            return null;
+            return default;
 
         var credentials = Endpoint.Credentials;
-        if (token is null && _token is not null)
-            token = await _token.GetAsync(cancellationToken).ConfigureAwait(false);
+        var lease = renewed is null ? _token is null ? null : await _token.GetAsync(cancellationToken).ConfigureAwait(false) : renewed.Value.Token;
+        // A plugin is asked only when nothing else gives a token (client-go: the token wins over exec).
+        var fromPlugin = renewed is null
+            ? lease is null && credentials.Exec is { } plugin ? await plugin.GetAsync(cancellationToken).ConfigureAwait(false) : null
+            : renewed.Value.Exec;
+        var token = lease?.Token ?? fromPlugin?.Token;
         var basic = token is null && credentials.BasicUserName is not null;
         if ((token is not null || basic) && !_http.Target.IsTls && !_options.AllowUnencryptedAuthentication)
         {
@@ -248,23 +255,37 @@ public sealed class ApiServerClient : IDisposable
                 [server, basic ? "basic" : "token"]);
         }
 
-        if (token is { } lease)
-            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", lease.Token);
+        if (token is not null)
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
         else if (basic)
             request.Headers.Authorization = new AuthenticationHeaderValue("Basic",
                 Convert.ToBase64String(Encoding.UTF8.GetBytes($"{credentials.BasicUserName}:{credentials.BasicPassword}")));
-        return token;
+        return new SentCredential(lease, fromPlugin);
     }
 
-    /// <summary>After a 401: forget the refused token and read the file again. The new token, when the
-    /// file holds a different one; null when retrying would only be refused the same way.</summary>
-    private async Task<TokenLease?> RenewedTokenAsync(TokenLease? refused, CancellationToken cancellationToken)
+    /// <summary>
+    /// After a 401, the credential to retry with, once: a plugin's is run for afresh (as client-go does); a
+    /// token file is read again, and only a token different from the refused one is worth a retry. Null
+    /// when retrying would only be refused the same way.
+    /// </summary>
+    private async Task<SentCredential?> RenewedAsync(SentCredential refused, CancellationToken cancellationToken)
     {
-        if (refused is not { } lease || _token is not { Rotates: true })
+        if (refused.Exec is { } rejected && Endpoint.Credentials.Exec is { } plugin)
+        {
+            plugin.Invalidate(rejected);
+            return new SentCredential(null, await plugin.GetAsync(cancellationToken).ConfigureAwait(false));
+        }
+        if (refused.Token is not { } lease || _token is not { Rotates: true })
             return null;
         _token.Reset(lease);
         var fresh = await _token.GetAsync(cancellationToken).ConfigureAwait(false);
-        return fresh.Token == lease.Token ? null : fresh;
+        return fresh.Token == lease.Token ? null : new SentCredential(fresh, null);
+    }
+
+    /// <summary>What a request carried: a token (inline or from the file) or a plugin's credential.</summary>
+    private readonly record struct SentCredential(TokenLease? Token, ExecCredential? Exec)
+    {
+        public override string ToString() => "bearer credential (redacted)";
     }
 
     /// <summary>No body, or one held in memory: it can go out again unchanged.</summary>

@@ -59,6 +59,7 @@ public sealed class ApiServerClientPool : IDisposable
             .Append(credentials.BearerTokenFile).Append('|')
             .Append(Digest(credentials.BearerToken)).Append('|')
             .Append(credentials.HasClientCertificate ? Digest(credentials.ClientCertificate?.RawData) : "").Append('|')
+            .Append(Digest(credentials.Exec?.Identity)).Append('|')
             .Append(credentials.BasicUserName).Append('|')
             .Append(Digest(credentials.BasicPassword)).Append('|')
             .Append(options.AllowUnencryptedAuthentication).Append(options.Anonymous).Append(options.AcceptAnyServerCertificate)

@@ -75,7 +75,7 @@ public static class ApiServerProber
         }
 
         var credentials = endpoint.Credentials;
-        var hasCredentials = credentials.HasClientCertificate || credentials.HasBearerToken || credentials.HasBasic;
+        var hasCredentials = credentials.HasAny;
         var withheld = !hasCredentials ? null
             // trust.Trusted already counts insecure-skip-tls-verify; no verdict at all means unreadable CA data.
             : https ? (trust?.Trusted == true ? null

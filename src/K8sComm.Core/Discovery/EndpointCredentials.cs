@@ -1,4 +1,5 @@
 using System.Security.Cryptography.X509Certificates;
+using K8sComm.Core.Credentials;
 
 namespace K8sComm.Core.Discovery;
 
@@ -34,6 +35,9 @@ public sealed class EndpointCredentials
         init => _clientCertificate = value is null ? null : new(value);
     }
 
+    /// <summary>A credential plugin that supplies a token or a client certificate when asked.</summary>
+    internal ExecCredentialPlugin? Exec { get; init; }
+
     internal string? BasicUserName { get; init; }
     internal string? BasicPassword { get; init; }
 
@@ -42,6 +46,14 @@ public sealed class EndpointCredentials
     public bool HasClientCertificate => _clientCertificate is not null;
     public bool HasBearerToken => BearerToken is not null || BearerTokenFile is not null;
     public bool HasBasic => BasicUserName is not null;
+    public bool HasExec => Exec is not null;
+
+    /// <summary>Whether any credential at all would be sent.</summary>
+    public bool HasAny => HasClientCertificate || HasBearerToken || HasBasic || HasExec;
+
+    /// <summary>The client certificate to present: the configured one, else the plugin's, if it gives one.</summary>
+    internal async ValueTask<X509Certificate2?> ClientCertificateAsync(CancellationToken cancellationToken) =>
+        ClientCertificate ?? (Exec is null ? null : (await Exec.GetAsync(cancellationToken).ConfigureAwait(false)).ClientCertificate);
 
     public override string ToString() => "EndpointCredentials (redacted)";
 }

@@ -1,4 +1,5 @@
 using System.Security.Cryptography.X509Certificates;
+using K8sComm.Core.Credentials;
 
 namespace K8sComm.Core.Discovery;
 
@@ -104,6 +105,10 @@ public sealed class EndpointResolver(TimeProvider? clock = null)
                     BearerToken = userMaterial.User?.Token,
                     BearerTokenFile = userMaterial.User?.Token is null ? userMaterial.User?.TokenFile : null,
                     ClientCertificateLoader = userMaterial.Certificate is { } certificate ? () => certificate.Value : null,
+                    Exec = userMaterial.User?.Exec is { } exec
+                        ? new ExecCredentialPlugin(exec, new ExecClusterInfo(server, cluster.TlsServerName, cluster.InsecureSkipTlsVerify,
+                            clusterMaterial.Bytes, ProxyUri(cluster)), context.User)
+                        : null,
                     BasicUserName = userMaterial.User?.Username,
                     BasicPassword = userMaterial.User?.Password,
                 },

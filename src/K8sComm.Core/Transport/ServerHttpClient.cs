@@ -120,7 +120,7 @@ public sealed class ServerHttpClient : IDisposable
 
     private async ValueTask<Stream> ConnectAsync(SocketsHttpConnectionContext context, CancellationToken cancellationToken)
     {
-        var clientCertificate = Target.ClientCertificate?.Invoke();
+        var clientCertificate = Target.ClientCertificate is { } provide ? await provide(cancellationToken).ConfigureAwait(false) : null;
         for (var attempt = 1; ; attempt++)
         {
             var stream = await TcpConnector.OpenAsync(Target.Host, Target.Port, Target.ForwardProxy, cancellationToken).ConfigureAwait(false);

@@ -26,8 +26,8 @@ public sealed record ServerTarget
     /// <summary>Take whatever certificate the server presents: for looking, never for sending secrets.</summary>
     public bool AcceptAnyServerCertificate { get; init; }
 
-    /// <summary>Called on the first connection that needs it; may throw <see cref="K8sCommException"/>.</summary>
-    public Func<X509Certificate2?>? ClientCertificate { get; init; }
+    /// <summary>Asked for on each new connection; may throw <see cref="K8sCommException"/>.</summary>
+    public Func<CancellationToken, ValueTask<X509Certificate2?>>? ClientCertificate { get; init; }
 
     public bool IsTls => string.Equals(Server.Scheme, Uri.UriSchemeHttps, StringComparison.OrdinalIgnoreCase);
 

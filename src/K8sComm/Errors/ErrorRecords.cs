@@ -58,6 +58,8 @@ internal static class ErrorRecords
         FailureReason.ServerCertificateUntrusted or FailureReason.UnencryptedAuthentication => ErrorCategory.SecurityError,
         FailureReason.Timeout => ErrorCategory.OperationTimeout,
         FailureReason.TokenFileUnreadable => ErrorCategory.ReadError,
+        FailureReason.ExecPluginNotFound => ErrorCategory.ObjectNotFound,
+        FailureReason.ExecPluginFailed => ErrorCategory.AuthenticationError,
         FailureReason.ApiUnauthorized => ErrorCategory.AuthenticationError,
         FailureReason.ApiForbidden => ErrorCategory.PermissionDenied,
         FailureReason.ApiNotFound => ErrorCategory.ObjectNotFound,
