@@ -278,4 +278,32 @@ public sealed class InPodApiTests : IAsyncLifetime
         Assert.Equal("[::1]", client.Endpoint.Server.Host);
         Assert.True(response.IsSuccess);
     }
+
+    [Fact]
+    public async Task A_token_marker_appears_in_no_exception_result_or_description()
+    {
+        const string marker = "pod-token-Vx7q2SECRET";
+        var directory = _cluster.WriteServiceAccountDirectory("default", "marked");
+        File.WriteAllText(Path.Combine(directory, "token"), $"eyJhbGciOiJFUzI1NiJ9.{marker}.c2ln");
+        var endpoint = PodServiceAccount.ResolveEndpoint(PodEnvironment, directory);
+        using var client = new ApiServerClient(endpoint);
+
+        var unauthorized = await Assert.ThrowsAsync<ApiStatusException>(() => client.InvokeAsync(OwnPods, None));
+        var watch = await Assert.ThrowsAsync<ApiStatusException>(async () =>
+        {
+            await foreach (var _ in client.WatchAsync(OwnPods, None)) { }
+        });
+        var context = PodServiceAccount.Read(PodEnvironment, directory);
+
+        foreach (var text in new[]
+                 {
+                     unauthorized.ToString(), string.Join("|", unauthorized.Arguments), watch.ToString(), endpoint.ToString(),
+                     endpoint.Credentials.ToString(), context.ToString(), context.Token.ToString(), client.ToString(),
+                     JsonSerializer.Serialize(context.Token), JsonSerializer.Serialize(endpoint.Findings),
+                 })
+        {
+            Assert.DoesNotContain(marker, text);
+        }
+        Assert.Equal(ServiceAccountTokenKind.Unknown, context.Token.Kind);
+    }
 }
