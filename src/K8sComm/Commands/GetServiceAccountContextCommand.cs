@@ -45,13 +45,13 @@ public sealed class GetServiceAccountContextCommand : K8sCommCmdlet
         if (Verify)
         {
             var client = ApiServerClientPool.Shared.ClientFor(context.Endpoint);
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(Stopping);
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(StopToken);
             timeout.CancelAfter(TimeSpan.FromSeconds(TimeoutSec));
             try
             {
                 verification = ServiceAccountVerification.From(Await(SelfReviewer.ReviewAsync(client, context.Namespace, timeout.Token)));
             }
-            catch (OperationCanceledException) when (!Stopping.IsCancellationRequested)
+            catch (OperationCanceledException) when (!StopToken.IsCancellationRequested)
             {
                 throw new K8sCommException(FailureReason.Timeout,
                     $"The self-reviews at {context.ApiServer} did not finish within {TimeoutSec} s.", context.ApiServer.ToString());

@@ -272,7 +272,7 @@ public sealed class InvokeInPodApiCallCommand : ApiServerCmdlet
     {
         // A watch runs until Ctrl+C, or for -TimeoutSec when given; reaching that time is its normal end.
         var limit = MyInvocation.BoundParameters.ContainsKey(nameof(TimeoutSec)) ? TimeSpan.FromSeconds(TimeoutSec) : (TimeSpan?)null;
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(Stopping);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(StopToken);
         if (limit is not null) timeout.CancelAfter(limit.Value);
         var events = client.WatchAsync(call, timeout.Token).GetAsyncEnumerator(timeout.Token);
         try
@@ -280,7 +280,7 @@ public sealed class InvokeInPodApiCallCommand : ApiServerCmdlet
             while (Await(events.MoveNextAsync().AsTask()))
                 WriteObject(new WatchEvent { Type = events.Current.Type, Object = JsonObjects.ToPowerShell(events.Current.Object) });
         }
-        catch (OperationCanceledException) when (timeout.IsCancellationRequested && !Stopping.IsCancellationRequested)
+        catch (OperationCanceledException) when (timeout.IsCancellationRequested && !StopToken.IsCancellationRequested)
         {
             WriteVerbose(string.Format(Strings.Verbose_WatchEnded, TimeoutSec));
         }
@@ -318,13 +318,13 @@ public sealed class InvokeInPodApiCallCommand : ApiServerCmdlet
     /// <summary>Runs one call within -TimeoutSec; running out of time is a Timeout failure, Ctrl+C stops.</summary>
     private T WithTimeout<T>(Func<CancellationToken, Task<T>> work, ApiCall call)
     {
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(Stopping);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(StopToken);
         timeout.CancelAfter(TimeSpan.FromSeconds(TimeoutSec));
         try
         {
             return Await(work(timeout.Token));
         }
-        catch (OperationCanceledException) when (!Stopping.IsCancellationRequested)
+        catch (OperationCanceledException) when (!StopToken.IsCancellationRequested)
         {
             throw TimedOut(call);
         }
@@ -332,7 +332,7 @@ public sealed class InvokeInPodApiCallCommand : ApiServerCmdlet
 
     private void ForEach<T>(Func<CancellationToken, IAsyncEnumerable<T>> work, ApiCall call, Action<T> write)
     {
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(Stopping);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(StopToken);
         timeout.CancelAfter(TimeSpan.FromSeconds(TimeoutSec));
         var items = work(timeout.Token).GetAsyncEnumerator(timeout.Token);
         try
@@ -340,7 +340,7 @@ public sealed class InvokeInPodApiCallCommand : ApiServerCmdlet
             while (Await(items.MoveNextAsync().AsTask()))
                 write(items.Current);
         }
-        catch (OperationCanceledException) when (!Stopping.IsCancellationRequested)
+        catch (OperationCanceledException) when (!StopToken.IsCancellationRequested)
         {
             throw TimedOut(call);
         }
