@@ -230,6 +230,32 @@ public sealed class InPodApiCallTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
+    public void Ctrl_C_ends_a_watch_without_a_time_limit()
+    {
+        using var session = ModuleSession.Start();
+        var result = session.InvokeAndStop("Invoke-InPodApiCall '/api/v1/namespaces/{namespace}/pods' -Watch -ServiceAccountPath $Sa",
+            TimeSpan.FromSeconds(3), Vars());
+
+        Assert.True(result.Stopped);
+        Assert.Empty(result.Errors);
+        dynamic watchEvent = Assert.Single(result.Output);
+        Assert.Equal("ADDED", (string)watchEvent.Type);
+    }
+
+    [Fact]
+    public void A_piped_object_is_called_by_its_Url_even_when_it_has_a_Path_property()
+    {
+        using var session = ModuleSession.Start();
+        var result = session.Invoke("""
+            [pscustomobject]@{ Url = "$($Cluster.ApiServerUri)api/v1/namespaces/default/pods/echo-0"; Path = '/not-this' } |
+                Invoke-InPodApiCall -ServiceAccountPath $Sa | ForEach-Object { $_.metadata.name }
+            """, Vars());
+
+        Assert.Empty(result.Errors);
+        Assert.Equal("echo-0", Assert.Single(result.Output).ToString());
+    }
+
+    [Fact]
     public void With_a_kubeconfig_the_same_call_uses_its_credentials_and_takes_a_url_object()
     {
         using var session = ModuleSession.Start();

@@ -1,5 +1,5 @@
-using K8sComm.Core.IO;
 using K8sComm.Core.Discovery;
+using K8sComm.Core.IO;
 
 namespace K8sComm.Core.Api;
 
@@ -57,16 +57,16 @@ internal sealed class BearerTokenSource
         string token;
         try
         {
+            // Bounded and regular files only: the path comes from configuration a user may not control.
             token = (await LocalFile.ReadAllTextAsync(_file, LocalFileKind.Token, cancellationToken).ConfigureAwait(false)).Trim();
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        catch (LocalFileException e)
         {
             if (cached is not null)
                 return new TokenLease(cached.Token, cached.ReadAt);
             if (_inline is not null)
                 return new TokenLease(_inline, now);
-            throw new K8sCommException(FailureReason.TokenFileUnreadable,
-                $"The token file '{_file}' can't be read: {e.Message}", _file, [_file], e);
+            throw new K8sCommException(FailureReason.TokenFileUnreadable, $"The token file {e.Message}.", _file, [_file], e);
         }
 
         if (token.Length == 0)

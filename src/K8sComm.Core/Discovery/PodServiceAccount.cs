@@ -112,10 +112,9 @@ public static class PodServiceAccount
         {
             jwt = LocalFile.ReadAllText(tokenFile, LocalFileKind.Token);
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        catch (LocalFileException e)
         {
-            throw new K8sCommException(FailureReason.TokenFileUnreadable,
-                $"The token file '{tokenFile}' can't be read: {e.Message}", tokenFile, [tokenFile], e);
+            throw new K8sCommException(FailureReason.TokenFileUnreadable, $"The token file {e.Message}.", tokenFile, [tokenFile], e);
         }
 
         var caFile = Path.Combine(directory, "ca.crt");
@@ -129,7 +128,7 @@ public static class PodServiceAccount
             Directory = directory,
             TokenFile = tokenFile,
             Token = ServiceAccountToken.Read(jwt),
-            CertificateAuthorityFile = File.Exists(caFile) ? caFile : null,
+            CertificateAuthorityFile = LocalFile.Exists(caFile) ? caFile : null,
             CertificateAuthority = endpoint.CertificateAuthority.Certificate,
             Endpoint = endpoint,
         };
@@ -138,6 +137,13 @@ public static class PodServiceAccount
     private static bool HasNamespaceFile(string directory)
     {
         var file = Path.Combine(directory, "namespace");
-        return File.Exists(file) && LocalFile.ReadAllText(file, LocalFileKind.Token).Trim().Length > 0;
+        try
+        {
+            return LocalFile.Exists(file) && LocalFile.ReadAllText(file, LocalFileKind.Token).Trim().Length > 0;
+        }
+        catch (LocalFileException)
+        {
+            return false;
+        }
     }
 }

@@ -29,8 +29,10 @@ public sealed class InvokeInPodApiCallCommand : ApiServerCmdlet
     // kubectl's chunk size for lists it pages through.
     private const int DefaultPageSize = 500;
 
-    /// <summary>An absolute API path, a URL, or anything with a Url property (a K8sComm.ProxyUrl).</summary>
-    [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+    /// <summary>An absolute API path, a URL, or anything with a Url property (a K8sComm.ProxyUrl). Taken
+    /// from the pipeline whole, not by property name: a ProxyUrl's own Path property is only the part of
+    /// the URL after the proxy, and must not win over its Url.</summary>
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true)]
     [Alias("Url", "Uri")]
     [ValidateNotNull]
     public object Path { get; set; } = null!;
