@@ -203,17 +203,21 @@ public sealed class InPodApiCallTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
-    public void OutFile_streams_the_body_to_a_file()
+    public void OutFile_streams_the_body_to_a_file_and_a_failure_spoils_no_file()
     {
         var file = Path.Combine(_cluster.WorkDirectory, "pods.json");
         using var session = ModuleSession.Start();
         var result = session.Invoke("""
             Invoke-InPodApiCall '/api/v1/namespaces/{namespace}/pods' -OutFile $File -ServiceAccountPath $Sa
             [IO.File]::ReadAllText($File).Contains('"kind":"PodList"')
+            Invoke-InPodApiCall '/api/v1/namespaces/kube-system/pods' -OutFile $File -ServiceAccountPath $Sa
+            [IO.File]::ReadAllText($File).Contains('"kind":"PodList"')
+            @([IO.Directory]::GetFiles([IO.Path]::GetDirectoryName($File), '*.partial')).Count
             """, Vars(("File", file)));
 
-        Assert.Empty(result.Errors);
-        Assert.Equal("True", Assert.Single(result.Output).ToString());
+        // A failed download (403) leaves the earlier file as it was, and no partial file behind.
+        Assert.StartsWith("K8sComm.ApiForbidden,", Assert.Single(result.Errors).FullyQualifiedErrorId);
+        Assert.Equal(["True", "True", "0"], result.Output.Select(o => o.ToString()));
     }
 
     [Fact]

@@ -298,22 +298,24 @@ public sealed class InvokeInPodApiCallCommand : ApiServerCmdlet
         }
     }
 
+    /// <summary>Streams the body into a file beside the target, moved into place only when the whole body
+    /// arrived: an error leaves no file, and never spoils one that was there.</summary>
     private void Download(ApiServerClient client, ApiCall call)
     {
         var path = FileSystemPath(OutFile!);
-        var written = false;
+        var partial = System.IO.Path.Combine(System.IO.Path.GetDirectoryName(path) ?? ".",
+            $".{System.IO.Path.GetFileName(path)}.{Guid.NewGuid():N}.partial");
         try
         {
-            using var file = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None);
-            written = true;
-            var bytes = WithTimeout(ct => client.DownloadAsync(call, file, ct), call);
+            long bytes;
+            using (var file = new FileStream(partial, FileMode.CreateNew, FileAccess.Write, FileShare.None))
+                bytes = WithTimeout(ct => client.DownloadAsync(call, file, ct), call);
+            File.Move(partial, path, overwrite: true);
             WriteVerbose(string.Format(Strings.Verbose_Downloaded, bytes, path));
         }
-        catch (K8sCommException) when (written)
+        finally
         {
-            // Nothing useful was written: leave no empty or partial file behind.
-            File.Delete(path);
-            throw;
+            File.Delete(partial);
         }
     }
 
