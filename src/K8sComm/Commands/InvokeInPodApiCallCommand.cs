@@ -6,6 +6,7 @@ using K8sComm.Completion;
 using K8sComm.Core;
 using K8sComm.Core.Api;
 using K8sComm.Core.Discovery;
+using K8sComm.Core.Text;
 using K8sComm.Json;
 using K8sComm.Resources;
 
@@ -113,9 +114,11 @@ public sealed class InvokeInPodApiCallCommand : ApiServerCmdlet
 
         var call = BuildCall(client, ns);
         if (call is null) return;
-        if (!call.IsRead && !ShouldProcess($"{client.Endpoint.Server.GetLeftPart(UriPartial.Authority)}{call.Path}", call.Method.Method))
+        // The path may come from a piped object and the server from a kubeconfig: shown escaped and redacted.
+        var server = DisplayText.RedactUrl(client.Endpoint.Server);
+        if (!call.IsRead && !ShouldProcess(Display.Text(server.TrimEnd('/') + call.Path), call.Method.Method))
             return;
-        WriteVerbose(string.Format(Strings.Verbose_ApiCall, call.Method.Method, call.Path, client.Endpoint.Server));
+        WriteVerbose(string.Format(Strings.Verbose_ApiCall, call.Method.Method, Display.Text(call.Path), Display.Text(server)));
 
         switch (ParameterSetName)
         {

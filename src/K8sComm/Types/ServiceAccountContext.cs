@@ -36,7 +36,7 @@ public sealed class ServiceAccountContext
     /// <summary>With -Verify: who the API server says we are, and what we may do in our namespace.</summary>
     public ServiceAccountVerification? Verification { get; init; }
 
-    public override string ToString() => Subject ?? ApiServer.ToString();
+    public override string ToString() => Display.Text(Subject ?? ApiServer.ToString());
 
     internal static ServiceAccountContext From(Discovery.ServiceAccountContext context, ServiceAccountVerification? verification) => new()
     {
@@ -75,7 +75,7 @@ public sealed class ServiceAccountVerification
     public bool Incomplete { get; init; }
     public string? EvaluationError { get; init; }
 
-    public override string ToString() => UserName ?? "";
+    public override string ToString() => Display.Text(UserName);
 
     internal static ServiceAccountVerification From(Api.SelfReview review) => new()
     {
@@ -98,8 +98,8 @@ public sealed class AccessRule
     public string[] ResourceNames { get; init; } = [];
     public string[] NonResourceUrls { get; init; } = [];
 
-    public override string ToString() =>
-        $"{string.Join(',', Verbs)} {(NonResourceUrls.Length > 0 ? string.Join(',', NonResourceUrls) : string.Join(',', Resources))}";
+    public override string ToString() => Display.Text(
+        $"{string.Join(',', Verbs)} {(NonResourceUrls.Length > 0 ? string.Join(',', NonResourceUrls) : string.Join(',', Resources))}");
 
     internal static AccessRule From(Api.AccessRule rule) => new()
     {

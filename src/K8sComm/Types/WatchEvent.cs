@@ -8,5 +8,5 @@ public sealed class WatchEvent
     /// <summary>The object as PowerShell objects, with Kubernetes' property names.</summary>
     public object? Object { get; init; }
 
-    public override string ToString() => Type;
+    public override string ToString() => Display.Text(Type);
 }
