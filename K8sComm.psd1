@@ -11,6 +11,7 @@
     FormatsToProcess     = @('K8sComm.format.ps1xml')
     CmdletsToExport      = @(
         'Get-ApiServerEndpoint'
+        'Test-KubeletCertificate'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()
