@@ -12,6 +12,8 @@
     CmdletsToExport      = @(
         'Get-ApiServerEndpoint'
         'Test-KubeletCertificate'
+        'Get-ClusterInfo'
+        'New-ProxyUrl'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

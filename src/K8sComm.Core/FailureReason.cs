@@ -66,4 +66,18 @@ public enum FailureReason
     KubeletCertificateAuthorityMissing,
     /// <summary>A piped object is not a node. Arguments: the problem.</summary>
     NodeInputInvalid,
+
+    // Building API server proxy URLs (ApiProxy/).
+    /// <summary>A service, pod, node or namespace name Kubernetes would not accept. Arguments: what, value, rule.</summary>
+    ProxyNameInvalid,
+    /// <summary>A port that is neither a valid port name nor a number 1-65535, or a name where only a number works.
+    /// Arguments: value, rule.</summary>
+    ProxyPortInvalid,
+    /// <summary>A sub-path that could leave the proxy prefix (dot segments, encoded slashes or dots, backslashes)
+    /// or holds control characters. Arguments: path, problem.</summary>
+    ProxyPathInvalid,
+    /// <summary>A base URL that is not an absolute http(s) URL. Arguments: base, problem.</summary>
+    ProxyBaseInvalid,
+    /// <summary>A pipeline object that is not a service, pod or node (no kind, no metadata.name). Arguments: what it is.</summary>
+    ProxyInputInvalid,
 }

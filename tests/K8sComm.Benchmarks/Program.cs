@@ -13,6 +13,8 @@ switch (args.FirstOrDefault())
         return await KubeletFleetBenchmark.RunAsync(args[1..]);
     case "kubeconfig":
         return KubeconfigBenchmark.Run(args[1..]);
+    case "proxy-url":
+        return ProxyUrlBenchmark.Run(args[1..]);
     case "import":
         Console.WriteLine(await ImportBenchmark.RunAsync());
         return 0;
@@ -27,6 +29,8 @@ switch (args.FirstOrDefault())
               kubeconfig [contexts] [iterations]   resolve all contexts of a large kubeconfig (default 500)
               import                               Import-Module plus first call in a fresh process
               pwsh-import [rounds] [manifest]      the same in a fresh real pwsh, against bare pwsh and PSResourceGet
+
+              proxy-url [pods]                     core proxy URL builder; pods through New-ProxyUrl in pwsh (default 150000)
             """);
         return 2;
 }

@@ -55,6 +55,10 @@ internal static class ErrorRecords
         FailureReason.NodeNotFound or FailureReason.NodeAddressMissing => ErrorCategory.ObjectNotFound,
         FailureReason.KubeletAddressInvalid or FailureReason.NodeInputInvalid => ErrorCategory.InvalidArgument,
         FailureReason.KubeletCertificateAuthorityMissing => ErrorCategory.InvalidOperation,
+
+        FailureReason.ProxyNameInvalid or FailureReason.ProxyPortInvalid or FailureReason.ProxyPathInvalid
+            or FailureReason.ProxyBaseInvalid => ErrorCategory.InvalidArgument,
+        FailureReason.ProxyInputInvalid => ErrorCategory.InvalidType,
         _ => ErrorCategory.NotSpecified,
     };
 

@@ -58,6 +58,13 @@ public sealed class ApiServerEndpoint
     // variable keeps its connections and TLS sessions too.
     private readonly ConcurrentDictionary<ApiServerClientOptions, ApiServerClient> _clients = new();
 
+    // Only the module makes endpoints (an endpoint needs its core view). Without a public constructor,
+    // PowerShell can't turn an unrelated pipeline object into an empty endpoint by its properties, so
+    // -Endpoint's pipeline binding gives way quickly to a cmdlet's other pipeline parameters.
+    private ApiServerEndpoint()
+    {
+    }
+
     public override string ToString() => Display.Text(Server);
 
     /// <summary>Attaches a probe's result and adds what it found to <see cref="Findings"/>, worst first.</summary>

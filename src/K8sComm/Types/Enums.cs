@@ -22,6 +22,10 @@ public enum KubeletCertificateStatus
 
 public enum NodeAddressType { InternalIP, Hostname, ExternalIP, InternalDNS, ExternalDNS }
 
+public enum ProxyTargetKind { Service, Pod, Node }
+
+public enum ClusterInfoEntryKind { ControlPlane, Service }
+
 internal static class Enums
 {
     /// <summary>Maps a core enum value to the public enum member of the same name.</summary>
