@@ -14,6 +14,8 @@
         'Test-KubeletCertificate'
         'Get-ClusterInfo'
         'New-ProxyUrl'
+        'Get-ServiceAccountContext'
+        'Invoke-InPodApiCall'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

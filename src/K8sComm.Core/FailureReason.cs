@@ -17,7 +17,9 @@ public enum FailureReason
     ClusterNotFound,
     CertificateDataInvalid,
     ServiceAccountNotFound,
-    InClusterEnvironmentMissing,
+    /// <summary>Not in a pod: KUBERNETES_SERVICE_HOST/PORT (and perhaps the token) are missing or unusable.
+    /// Arguments: what is missing, joined (variable names, the token path).</summary>
+    NotInPod,
 
     /// <summary>A cluster's server (or proxy-url) is missing or not an http(s) URL. Arguments: cluster, file, problem.</summary>
     ServerInvalid,
@@ -50,6 +52,8 @@ public enum FailureReason
     ApiForbidden,
     /// <summary>404 from the API server.</summary>
     ApiNotFound,
+    /// <summary>A path that is neither an absolute API path nor an http(s) URL. Arguments: the path.</summary>
+    ApiPathInvalid,
     /// <summary>Any other error status from the API server.</summary>
     ApiError,
     /// <summary>The response could not be understood (not JSON, truncated, too large).</summary>

@@ -15,6 +15,9 @@ switch (args.FirstOrDefault())
         return KubeconfigBenchmark.Run(args[1..]);
     case "proxy-url":
         return ProxyUrlBenchmark.Run(args[1..]);
+    case "inpod":
+        await InPodBenchmark.RunAsync();
+        return 0;
     case "import":
         Console.WriteLine(await ImportBenchmark.RunAsync());
         return 0;
@@ -29,8 +32,8 @@ switch (args.FirstOrDefault())
               kubeconfig [contexts] [iterations]   resolve all contexts of a large kubeconfig (default 500)
               import                               Import-Module plus first call in a fresh process
               pwsh-import [rounds] [manifest]      the same in a fresh real pwsh, against bare pwsh and PSResourceGet
-
               proxy-url [pods]                     core proxy URL builder; pods through New-ProxyUrl in pwsh (default 150000)
+              inpod                                1,000 in-pod GETs: time, TLS handshakes, ratio to a bare HttpClient
             """);
         return 2;
 }
