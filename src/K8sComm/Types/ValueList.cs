@@ -14,7 +14,8 @@ public sealed class ValueList<T> : ReadOnlyCollection<T>
     {
     }
 
-    public static ValueList<T> Empty { get; } = new([]);
+    // Hides ReadOnlyCollection<T>.Empty (.NET 8+) on purpose: ours is a ValueList, so its cell text holds.
+    public static new ValueList<T> Empty { get; } = new([]);
 
     public override string ToString() => Display.Text(string.Join("; ", this.Select(item => item?.ToString())));
 }
