@@ -1,0 +1,70 @@
+#Requires -Modules @{ ModuleName = 'Pester'; ModuleVersion = '5.0.0' }
+# Get-ClusterInfo in the real pwsh against a sandbox cluster started for this file, with kubectl (where it
+# is on PATH) as the judge of the URLs.
+
+BeforeAll {
+    $root = Split-Path -Parent (Split-Path -Parent $PSScriptRoot)
+    $version = (Import-PowerShellDataFile -Path (Join-Path $root 'K8sComm.psd1')).ModuleVersion
+    Import-Module (Join-Path $root 'out' 'K8sComm' $version 'K8sComm.psd1') -Force
+
+    # The sandbox's own `up` command: it prints the kubeconfig to use and runs until stopped.
+    $sandbox = Get-ChildItem (Join-Path $root 'tests' 'K8sComm.Sandbox' 'bin') -Recurse -Filter K8sComm.Sandbox.dll |
+        Sort-Object LastWriteTime -Descending | Select-Object -First 1
+    $start = [System.Diagnostics.ProcessStartInfo]::new('dotnet')
+    $start.ArgumentList.Add($sandbox.FullName); $start.ArgumentList.Add('up'); $start.ArgumentList.Add('--nodes'); $start.ArgumentList.Add('1')
+    $start.RedirectStandardOutput = $true
+    $script:process = [System.Diagnostics.Process]::Start($start)
+    while (($line = $process.StandardOutput.ReadLine()) -ne $null) {
+        if ($line -match 'export KUBECONFIG=(.+)$') { $script:kubeconfig = $Matches[1].Trim(); break }
+    }
+    $kubeconfig | Should -Not -BeNullOrEmpty
+    $script:server = (Get-ApiServerEndpoint -Kubeconfig $kubeconfig).Server.OriginalString.TrimEnd('/')
+}
+
+AfterAll {
+    if ($process -and -not $process.HasExited) {
+        if ($IsWindows) { $process.Kill($true) } else { kill -s INT $process.Id }
+        if (-not $process.WaitForExit(10000)) { $process.Kill($true) }
+    }
+}
+
+Describe 'Get-ClusterInfo' {
+    It 'lists the control plane first and names services by their kubernetes.io/name label' {
+        $entries = Get-ClusterInfo -Kubeconfig $kubeconfig
+        $entries[0].Kind | Should -Be 'ControlPlane'
+        "$($entries[0])" | Should -Be $server
+        ($entries | Where-Object Service -eq 'kube-dns').Name | Should -Be 'CoreDNS'
+        "$($entries | Where-Object Service -eq 'kube-dns')" | Should -Be "$server/api/v1/namespaces/kube-system/services/kube-dns:dns/proxy"
+    }
+
+    It 'prints the URLs kubectl cluster-info prints' -Skip:(-not (Get-Command kubectl -ErrorAction SilentlyContinue)) {
+        $theirs = kubectl --kubeconfig $kubeconfig cluster-info | ForEach-Object { $_ -replace '\x1b\[[0-9;]*m' } |
+            Where-Object { $_ -match ' is running at ' } |
+            ForEach-Object { $name, $links = $_ -split ' is running at ', 2; $links.Trim() -split ' ' | ForEach-Object { "$name|$_" } }
+        $ours = Get-ClusterInfo -Kubeconfig $kubeconfig | ForEach-Object { "$($_.Name)|$_" }
+        $ours | Should -Be $theirs
+    }
+
+    It 'shows Name and Url in a table at 80 columns' {
+        $text = Get-ClusterInfo -Kubeconfig $kubeconfig | Format-Table | Out-String -Width 80
+        $lines = $text -split "`r?`n" | Where-Object { $_.Trim() }
+        $lines[0] | Should -Match '^Name\s+Url'
+        $lines | ForEach-Object { $_.TrimEnd().Length | Should -BeLessOrEqual 80 }
+        $text | Should -Match 'Kubernetes control plane'
+    }
+
+    It 'exports the exact URLs to CSV and JSON' {
+        $entries = Get-ClusterInfo -Kubeconfig $kubeconfig
+        $csv = Join-Path $TestDrive 'info.csv'
+        $entries | Export-Csv -Path $csv
+        (Import-Csv -Path $csv).Url | Should -Be ($entries | ForEach-Object { "$_" })
+        ($entries | ConvertTo-Json -Depth 2 | ConvertFrom-Json).Url | Should -Be ($entries | ForEach-Object { "$_" })
+        (Import-Csv -Path $csv | Where-Object Service -eq 'ingress-gateway').Url | Should -Be @('http://203.0.113.10:80', 'http://203.0.113.10:443')
+    }
+
+    It 'pipes service entries into New-ProxyUrl and the URLs reach the API server' {
+        $urls = Get-ClusterInfo -Kubeconfig $kubeconfig | Where-Object { $_.Kind -eq 'Service' -and -not $_.LoadBalancer } |
+            New-ProxyUrl -Kubeconfig $kubeconfig -Path /healthz -AsString
+        $urls | Should -Contain "$server/api/v1/namespaces/kube-system/services/https:kubernetes-dashboard:/proxy/healthz"
+    }
+}
