@@ -62,9 +62,29 @@ Describe 'Get-ClusterInfo' {
         (Import-Csv -Path $csv | Where-Object Service -eq 'ingress-gateway').Url | Should -Be @('http://203.0.113.10:80', 'http://203.0.113.10:443')
     }
 
-    It 'pipes service entries into New-ProxyUrl and the URLs reach the API server' {
+    It 'pipes service entries into New-ProxyUrl' {
         $urls = Get-ClusterInfo -Kubeconfig $kubeconfig | Where-Object { $_.Kind -eq 'Service' -and -not $_.LoadBalancer } |
             New-ProxyUrl -Kubeconfig $kubeconfig -Path /healthz -AsString
         $urls | Should -Contain "$server/api/v1/namespaces/kube-system/services/https:kubernetes-dashboard:/proxy/healthz"
+    }
+
+    It 'builds URLs that reach a service through kubectl proxy' -Skip:(-not (Get-Command kubectl -ErrorAction SilentlyContinue)) {
+        $start = [System.Diagnostics.ProcessStartInfo]::new('kubectl')
+        foreach ($arg in '--kubeconfig', $kubeconfig, 'proxy', '--port=0', '--address=127.0.0.1') { $start.ArgumentList.Add($arg) }
+        $start.RedirectStandardOutput = $true
+        $proxy = [System.Diagnostics.Process]::Start($start)
+        try {
+            $line = $proxy.StandardOutput.ReadLine()
+            $line -match 'Starting to serve on 127\.0\.0\.1:(\d+)' | Should -BeTrue -Because $line
+            $base = "http://127.0.0.1:$($Matches[1])"
+            $echo = New-ProxyUrl -Service echo -Namespace default -Scheme https -Port https -Path '/from pester/' -BaseUri $base |
+                ForEach-Object { Invoke-RestMethod -Uri $_.Url }
+            $echo.backend | Should -Be 'https'
+            $echo.path | Should -Be '/from pester/'
+        }
+        finally {
+            $proxy.Kill($true)
+            $proxy.WaitForExit()
+        }
     }
 }
