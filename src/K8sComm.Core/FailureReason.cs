@@ -10,12 +10,16 @@ public enum FailureReason
     KubeconfigMalformed,
     /// <summary>A kubeconfig exists but can't be read (permissions, a directory). Arguments: file, the OS's reason.</summary>
     KubeconfigUnreadable,
+    /// <summary>A path that can't name a file (a null character, an unknown drive). Arguments: path, problem.</summary>
+    PathInvalid,
     ContextNotFound,
     NoCurrentContext,
     ClusterNotFound,
     CertificateDataInvalid,
     ServiceAccountNotFound,
-    InClusterEnvironmentMissing,
+    /// <summary>Not in a pod: KUBERNETES_SERVICE_HOST/PORT (and perhaps the token) are missing or unusable.
+    /// Arguments: what is missing, joined (variable names, the token path).</summary>
+    NotInPod,
 
     /// <summary>A cluster's server (or proxy-url) is missing or not an http(s) URL. Arguments: cluster, file, problem.</summary>
     ServerInvalid,
@@ -48,10 +52,24 @@ public enum FailureReason
     ApiForbidden,
     /// <summary>404 from the API server.</summary>
     ApiNotFound,
+    /// <summary>A path that is neither an absolute API path nor an http(s) URL. Arguments: the path.</summary>
+    ApiPathInvalid,
     /// <summary>Any other error status from the API server.</summary>
     ApiError,
     /// <summary>The response could not be understood (not JSON, truncated, too large).</summary>
     ResponseInvalid,
+
+    // Kubelets (Kubelets/).
+    /// <summary>A -Node name or pattern matched no node. Arguments: the name or pattern.</summary>
+    NodeNotFound,
+    /// <summary>A node has no address of the wanted types. Arguments: node, the types.</summary>
+    NodeAddressMissing,
+    /// <summary>A -Address is not host[:port]. Arguments: the text, the problem.</summary>
+    KubeletAddressInvalid,
+    /// <summary>No CA bundle to judge kubelets by. Arguments: where one was looked for.</summary>
+    KubeletCertificateAuthorityMissing,
+    /// <summary>A piped object is not a node. Arguments: the problem.</summary>
+    NodeInputInvalid,
 
     // Building API server proxy URLs (ApiProxy/).
     /// <summary>A service, pod, node or namespace name Kubernetes would not accept. Arguments: what, value, rule.</summary>

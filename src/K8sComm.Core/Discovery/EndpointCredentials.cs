@@ -13,6 +13,14 @@ public sealed class EndpointCredentials
     /// <summary>PEM or DER bytes of the CA bundle, or null when none is configured.</summary>
     internal byte[]? CertificateAuthorityData { get; init; }
 
+    /// <summary>The certificate-authority file named but not readable: nothing can verify the server then,
+    /// and the system store is not a stand-in for the CA the user chose.</summary>
+    internal UnreadableFile? CertificateAuthorityUnreadable { get; init; }
+
+    /// <summary>A file the credentials need (client certificate, key, token file) that can't be read: they are
+    /// not sent, and steps that need them say so.</summary>
+    public UnreadableFile? Unusable { get; init; }
+
     internal string? BearerToken { get; init; }
 
     /// <summary>A file to read the token from at request time (it may rotate).</summary>

@@ -32,6 +32,12 @@ public sealed record ServerTrustVerdict(
 {
     /// <summary>One sentence for an error message: what failed, or null when trusted.</summary>
     public string? Problem => Trusted ? null : ChainError ?? NameError;
+
+    /// <summary>Why the chain is not trusted, as a code (<see cref="ChainProblem.None"/> when it is).</summary>
+    public ChainProblem ChainProblem { get; init; }
+
+    /// <summary><see cref="Weaknesses"/> with their codes.</summary>
+    public IReadOnlyList<CertificateWeakness> WeaknessDetails { get; init; } = [];
 }
 
 /// <summary>
@@ -57,6 +63,8 @@ public sealed class ServerTrustPolicy
     /// <exception cref="K8sCommException">The endpoint's CA data is not readable (CertificateDataInvalid).</exception>
     public static ServerTrustPolicy For(ResolvedEndpoint endpoint)
     {
+        if (endpoint.Credentials.CertificateAuthorityUnreadable is { } unreadable)
+            throw CertificateMaterial.Invalid(unreadable.Field, $"cannot be read: '{unreadable.Path}' {unreadable.Problem}");
         var caData = endpoint.Credentials.CertificateAuthorityData;
         var validator = caData is { Length: > 0 }
             ? ChainValidator.FromBundle(caData, endpoint.CertificateAuthority.Source)
@@ -128,7 +136,11 @@ public sealed class ServerTrustPolicy
             : HostnameMatcher.Check(CertificateReader.Describe(presented[0]), ServerName);
         var trusted = SkipVerification || (chain.Trusted && name.Matches);
         return new ServerTrustVerdict(trusted, Source, ServerName, chain.Trusted, chain.Reason,
-            name.Matches, name.Reason is null ? null : $"name {ServerName}: {name.Reason}", chain.Weaknesses);
+            name.Matches, name.Reason is null ? null : $"name {ServerName}: {name.Reason}", chain.Weaknesses)
+        {
+            ChainProblem = chain.Problem,
+            WeaknessDetails = chain.WeaknessDetails,
+        };
     }
 
     private static List<byte[]> RawPresented(X509Certificate? leaf, X509Chain? chain)

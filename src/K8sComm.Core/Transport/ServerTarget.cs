@@ -1,4 +1,5 @@
 using System.Security.Cryptography.X509Certificates;
+using K8sComm.Core.Text;
 using K8sComm.Core.Tls;
 
 namespace K8sComm.Core.Transport;
@@ -36,6 +37,6 @@ public sealed record ServerTarget
 
     public int Port => Server.Port;
 
-    /// <summary>The server for messages: any user-info (which could hold a password) removed.</summary>
-    public string Printable => new UriBuilder(Server) { UserName = "", Password = "" }.Uri.ToString();
+    /// <summary>The server for messages: a password or query values replaced (see <see cref="DisplayText.RedactUrl(Uri)"/>).</summary>
+    public string Printable => DisplayText.RedactUrl(Server);
 }

@@ -84,15 +84,20 @@ public sealed class GetApiServerEndpointCommand : ApiServerCmdlet
 
     protected override void OnRecord()
     {
-        var endpoints = Server is not null ? [Direct()] : ResolveEndpoints(All);
         if (_probes is null)
         {
-            WriteObject(endpoints, enumerateCollection: true);
+            WriteObject(Server is not null ? [Direct()] : ResolveEndpoints(All), enumerateCollection: true);
             return;
         }
 
-        foreach (var endpoint in endpoints)
-            StartProbe(endpoint);
+        // A context that fails takes its place in line: output keeps the order asked for, and
+        // -ErrorAction Stop still gets every result before it.
+        var resolutions = Server is not null ? [(Direct(), null)] : Resolve(All);
+        foreach (var (endpoint, failure) in resolutions)
+        {
+            if (failure is null) StartProbe(endpoint!);
+            else _probes.Add(_ => Task.FromException<ApiServerEndpoint>(failure));
+        }
         WriteFinished(_probes, waitForAll: false);
     }
 
@@ -132,18 +137,18 @@ public sealed class GetApiServerEndpointCommand : ApiServerCmdlet
     // Messages are written here, on the pipeline thread; only the probe itself runs in the background.
     private void StartProbe(ApiServerEndpoint endpoint)
     {
-        WriteVerbose(string.Format(Strings.Verbose_Probing, endpoint.Server));
+        WriteVerbose(string.Format(Strings.Verbose_Probing, Display.Text(endpoint.Server)));
         if (endpoint.InsecureSkipTlsVerify)
         {
             // The user's own setting, honoured as a client would; but say out loud what it means.
-            WriteWarning(string.Format(Strings.Warning_ProbeWithoutVerification, endpoint.Context ?? endpoint.Server.ToString()));
+            WriteWarning(string.Format(Strings.Warning_ProbeWithoutVerification, Display.Text(endpoint.Context ?? endpoint.Server)));
         }
 
         var timeout = TimeSpan.FromSeconds(TimeoutSec);
         _probes!.Add(async cancellation =>
         {
             var result = await ApiServerProber.ProbeAsync(endpoint.Resolved, timeout, cancellation).ConfigureAwait(false);
-            endpoint.Probe = ApiServerProbe.From(result);
+            endpoint.AttachProbe(result);
             return endpoint;
         });
     }

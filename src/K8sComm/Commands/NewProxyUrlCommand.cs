@@ -226,7 +226,7 @@ public sealed class NewProxyUrlCommand : ApiServerCmdlet
         {
             var endpoint = ResolveEndpoint();
             if (endpoint is null) return false; // its error is written
-            _endpointBuilder = new Proxy.ProxyUrlBuilder(endpoint.Server);
+            _endpointBuilder = new Proxy.ProxyUrlBuilder(endpoint.ServerUri);
             _baseEndpoint = endpoint;
         }
         _builder = _endpointBuilder!;

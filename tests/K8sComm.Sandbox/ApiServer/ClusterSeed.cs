@@ -265,6 +265,10 @@ public static class ClusterSeed
         };
     }
 
+    /// <summary>A running workload pod with one container and no listener behind it (for lists, paging and watches).</summary>
+    public static JsonObject WorkloadPod(string ns, string name, string? nodeName) =>
+        Pod(ns, name, Labels(("app", "workload")), nodeName, Container("main", "sandbox/workload:1", ["/workload"]));
+
     private static JsonObject ApiServerMirrorPod(ClusterLayout layout, string? nodeName)
     {
         var name = nodeName is null ? "kube-apiserver" : $"kube-apiserver-{nodeName}";
