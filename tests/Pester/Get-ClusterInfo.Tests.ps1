@@ -1,31 +1,18 @@
 #Requires -Modules @{ ModuleName = 'Pester'; ModuleVersion = '5.0.0' }
-# Get-ClusterInfo in the real pwsh against a sandbox cluster started for this file, with kubectl (where it
-# is on PATH) as the judge of the URLs.
+# Get-ClusterInfo in the real pwsh against a sandbox cluster started through the sandbox's `up`, with kubectl
+# (where it is on PATH) as the judge of the URLs.
 
 BeforeAll {
-    $root = Split-Path -Parent (Split-Path -Parent $PSScriptRoot)
-    $version = (Import-PowerShellDataFile -Path (Join-Path $root 'K8sComm.psd1')).ModuleVersion
-    Import-Module (Join-Path $root 'out' 'K8sComm' $version 'K8sComm.psd1') -Force
+    Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1')
+    Import-Module (Get-TestModuleManifest)
 
-    # The sandbox's own `up` command: it prints the kubeconfig to use and runs until stopped.
-    $sandbox = Get-ChildItem (Join-Path $root 'tests' 'K8sComm.Sandbox' 'bin') -Recurse -Filter K8sComm.Sandbox.dll |
-        Sort-Object LastWriteTime -Descending | Select-Object -First 1
-    $start = [System.Diagnostics.ProcessStartInfo]::new('dotnet')
-    $start.ArgumentList.Add($sandbox.FullName); $start.ArgumentList.Add('up'); $start.ArgumentList.Add('--nodes'); $start.ArgumentList.Add('1')
-    $start.RedirectStandardOutput = $true
-    $script:process = [System.Diagnostics.Process]::Start($start)
-    while (($line = $process.StandardOutput.ReadLine()) -ne $null) {
-        if ($line -match 'export KUBECONFIG=(.+)$') { $script:kubeconfig = $Matches[1].Trim(); break }
-    }
-    $kubeconfig | Should -Not -BeNullOrEmpty
-    $script:server = (Get-ApiServerEndpoint -Kubeconfig $kubeconfig).Server.OriginalString.TrimEnd('/')
+    $sandbox = Start-TestSandbox -Posture Secure -Nodes 1
+    $kubeconfig = $sandbox.Kubeconfig.Certificate
+    $server = 'https://127.0.0.1:{0}' -f $sandbox.ApiServer.Port
 }
 
 AfterAll {
-    if ($process -and -not $process.HasExited) {
-        if ($IsWindows) { $process.Kill($true) } else { kill -s INT $process.Id }
-        if (-not $process.WaitForExit(10000)) { $process.Kill($true) }
-    }
+    Stop-TestSandbox $sandbox
 }
 
 Describe 'Get-ClusterInfo' {

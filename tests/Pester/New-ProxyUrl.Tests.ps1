@@ -3,9 +3,8 @@
 # ConvertFrom-Json input, tab completion). The xunit engine tests cover binding and errors in depth.
 
 BeforeAll {
-    $root = Split-Path -Parent (Split-Path -Parent $PSScriptRoot)
-    $version = (Import-PowerShellDataFile -Path (Join-Path $root 'K8sComm.psd1')).ModuleVersion
-    Import-Module (Join-Path $root 'out' 'K8sComm' $version 'K8sComm.psd1') -Force
+    Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1')
+    Import-Module (Get-TestModuleManifest)
     $base = 'https://10.0.0.1:443/clusters/prod'
 }
 
