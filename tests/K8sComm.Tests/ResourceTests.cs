@@ -22,6 +22,20 @@ public sealed class ResourceTests
     [Theory]
     [InlineData("Strings.resx")]
     [InlineData("Strings.ko-KR.resx")]
+    public void No_key_is_defined_twice(string file)
+    {
+        // The resource compiler keeps one of two silently; which one a user reads would be chance.
+        var twice = XDocument.Load(Path.Combine(Resources, file)).Root!.Elements("data")
+            .GroupBy(data => (string)data.Attribute("name")!)
+            .Where(group => group.Count() > 1)
+            .Select(group => group.Key);
+
+        Assert.Empty(twice);
+    }
+
+    [Theory]
+    [InlineData("Strings.resx")]
+    [InlineData("Strings.ko-KR.resx")]
     public void Every_failure_reason_has_a_message_and_an_action(string file)
     {
         var keys = Keys(file);
