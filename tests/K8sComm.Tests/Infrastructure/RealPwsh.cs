@@ -30,6 +30,8 @@ internal static class RealPwsh
         var path = Path.Combine(Path.GetTempPath(), $"k8scomm-pwsh-{Guid.NewGuid():N}.ps1");
         await File.WriteAllTextAsync(path, $"""
             $ErrorActionPreference = 'Continue'
+            # Plain text: any escape character in the output is then one that came from the data.
+            $PSStyle.OutputRendering = 'PlainText'
             Import-Module '{Repo.ModuleManifest.Replace("'", "''")}' -ErrorAction Stop
             {script}
             """);
