@@ -11,6 +11,11 @@
     FormatsToProcess     = @('K8sComm.format.ps1xml')
     CmdletsToExport      = @(
         'Get-ApiServerEndpoint'
+        'Test-KubeletCertificate'
+        'Get-ClusterInfo'
+        'New-ProxyUrl'
+        'Get-ServiceAccountContext'
+        'Invoke-InPodApiCall'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

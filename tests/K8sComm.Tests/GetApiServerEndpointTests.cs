@@ -181,6 +181,20 @@ public sealed class GetApiServerEndpointTests : IAsyncLifetime
     }
 
     [Fact]
+    public void Context_names_tab_complete_from_kubeconfig_content_in_a_variable()
+    {
+        using var session = ModuleSession.Start();
+        var result = session.Invoke("""
+            $text = [IO.File]::ReadAllText($Path)
+            $line = 'Get-ApiServerEndpoint -KubeconfigContent $text -Context sandbox-i'
+            (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches | ForEach-Object CompletionText
+            """, ModuleSession.Vars(("Path", _cluster.Files.MultiContextKubeconfig)));
+
+        Assert.Empty(result.Errors);
+        Assert.Equal(["sandbox-insecure"], result.Output.Select(o => o.ToString()));
+    }
+
+    [Fact]
     public void A_relative_kubeconfig_path_completes_against_the_sessions_location()
     {
         using var session = ModuleSession.Start();

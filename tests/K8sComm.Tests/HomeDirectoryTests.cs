@@ -21,7 +21,7 @@ public sealed class HomeDirectoryTests : IAsyncLifetime, IDisposable
     {
         Environment.SetEnvironmentVariable("HOME", _savedHome);
         Environment.SetEnvironmentVariable("KUBECONFIG", _savedKubeconfig);
-        File.SetUnixFileMode(_readOnlyHome, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(_readOnlyHome, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         Directory.Delete(_readOnlyHome, recursive: true);
     }
 
@@ -34,7 +34,7 @@ public sealed class HomeDirectoryTests : IAsyncLifetime, IDisposable
         Environment.SetEnvironmentVariable("KUBECONFIG", null);
         if (readOnlyHome)
         {
-            File.SetUnixFileMode(_readOnlyHome, UnixFileMode.UserRead | UnixFileMode.UserExecute);
+            if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(_readOnlyHome, UnixFileMode.UserRead | UnixFileMode.UserExecute);
             Environment.SetEnvironmentVariable("HOME", _readOnlyHome);
         }
         else

@@ -49,6 +49,26 @@ public static class FindingIds
 
     /// <summary>The endpoint has credentials the probe kept back. Arguments: why.</summary>
     public const string CredentialsWithheld = nameof(CredentialsWithheld);
+
+    // A kubelet's serving certificate and API (Kubelets/).
+    public const string KubeletUnreachable = nameof(KubeletUnreachable);
+    public const string KubeletPrivateAddress = nameof(KubeletPrivateAddress);
+    public const string KubeletHandshakeFailed = nameof(KubeletHandshakeFailed);
+    public const string KubeletCertificateUntrusted = nameof(KubeletCertificateUntrusted);
+    public const string KubeletCertificateSelfSigned = nameof(KubeletCertificateSelfSigned);
+    public const string KubeletCertificateNotBootstrapped = nameof(KubeletCertificateNotBootstrapped);
+    public const string KubeletCertificateExpired = nameof(KubeletCertificateExpired);
+    public const string KubeletCertificateNotYetValid = nameof(KubeletCertificateNotYetValid);
+    public const string KubeletCertificateExpiring = nameof(KubeletCertificateExpiring);
+    public const string KubeletCertificateNameMismatch = nameof(KubeletCertificateNameMismatch);
+    public const string KubeletCertificateNodeNameMissing = nameof(KubeletCertificateNodeNameMissing);
+    public const string KubeletCertificateNotForServerAuth = nameof(KubeletCertificateNotForServerAuth);
+    public const string KubeletCertificateWeakKey = nameof(KubeletCertificateWeakKey);
+    public const string KubeletCertificateWeakSignature = nameof(KubeletCertificateWeakSignature);
+    public const string KubeletAnonymousAuthEnabled = nameof(KubeletAnonymousAuthEnabled);
+    public const string KubeletAnonymousAccessAllowed = nameof(KubeletAnonymousAccessAllowed);
+    public const string KubeletAuthenticationUnchecked = nameof(KubeletAuthenticationUnchecked);
+    public const string KubeletReadOnlyPortOpen = nameof(KubeletReadOnlyPortOpen);
 }
 
 /// <summary>Judges an endpoint's settings: the weaknesses a user should know about, worst first.</summary>

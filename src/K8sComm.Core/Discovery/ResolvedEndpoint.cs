@@ -36,6 +36,8 @@ public enum FindingSeverity
     Low,
     Medium,
     High,
+    /// <summary>Open to anyone right now (a kubelet API that serves anonymous callers).</summary>
+    Critical,
 }
 
 /// <summary>Something about an endpoint a user should know: a stable id, a severity and a sentence.

@@ -154,7 +154,7 @@ public static partial class CertificateReader
     /// <summary>Reads the key's algorithm and size straight from its encoding: BouncyCastle's key objects
     /// validate an RSA modulus on construction, which costs milliseconds per certificate and adds up
     /// over a large kubeconfig.</summary>
-    private static (string Algorithm, int Size) PublicKey(X509Certificate certificate)
+    internal static (string Algorithm, int Size) PublicKey(X509Certificate certificate)
     {
         var info = certificate.SubjectPublicKeyInfo;
         var algorithm = info.Algorithm.Algorithm;

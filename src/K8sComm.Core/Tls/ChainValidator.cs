@@ -1,5 +1,4 @@
 using Org.BouncyCastle.Asn1.X509;
-using Org.BouncyCastle.Crypto.Parameters;
 using Org.BouncyCastle.Pkix;
 using Org.BouncyCastle.X509;
 
@@ -13,8 +12,12 @@ public enum ChainProblem
     NoCertificate,
     Expired,
     NotYetValid,
-    /// <summary>No path leads from the certificate to a CA of the bundle.</summary>
+    /// <summary>No path leads from the certificate to a CA of the bundle. Also what an intermediate the
+    /// server does not send looks like: without it, its issuer can't be told from a foreign CA (Go says
+    /// "unknown authority" for both).</summary>
     UnknownAuthority,
+    /// <summary>The server's own certificate is self-signed and not in the bundle.</summary>
+    SelfSigned,
     /// <summary>A CA of the right name is there, but its key does not verify the signature.</summary>
     BadSignature,
     /// <summary>Signed with SHA-1 or MD5, which Go clients (kubectl, the API server) refuse.</summary>
@@ -25,14 +28,34 @@ public enum ChainProblem
     Invalid,
 }
 
+/// <summary>What is legal (or tolerated) in a certificate but weak.</summary>
+public enum WeaknessCode
+{
+    /// <summary>An RSA key under 2048 bits.</summary>
+    WeakRsaKey,
+    /// <summary>An elliptic-curve key on a curve smaller than P-256.</summary>
+    WeakEcKey,
+    /// <summary>Signed with SHA-1.</summary>
+    Sha1Signature,
+    /// <summary>Signed with MD5.</summary>
+    Md5Signature,
+}
+
+/// <summary>One weakness of one certificate: a code to reason with, the certificate's subject, what is weak
+/// (<c>RSA 1024</c>, <c>SHA1withRSA</c>) and a sentence.</summary>
+public sealed record CertificateWeakness(WeaknessCode Code, string Certificate, string Detail, string Message);
+
 /// <summary>
 /// The judgement on a presented chain: <see cref="Trusted"/>, and if not, a <see cref="Problem"/>
-/// and a plain <see cref="Reason"/>. <see cref="Weaknesses"/> lists what is legal but weak (RSA
+/// and a plain <see cref="Reason"/>. <see cref="WeaknessDetails"/> lists what is legal but weak (RSA
 /// keys under 2048 bits, SHA-1 signatures) whether or not the chain is trusted.
 /// </summary>
-public sealed record ChainVerdict(bool Trusted, ChainProblem Problem, string? Reason, IReadOnlyList<string> Weaknesses)
+public sealed record ChainVerdict(bool Trusted, ChainProblem Problem, string? Reason, IReadOnlyList<CertificateWeakness> WeaknessDetails)
 {
-    internal static ChainVerdict Fail(ChainProblem problem, string reason, IReadOnlyList<string> weaknesses) =>
+    /// <summary>The weaknesses as sentences.</summary>
+    public IReadOnlyList<string> Weaknesses => WeaknessDetails.Select(w => w.Message).ToArray();
+
+    internal static ChainVerdict Fail(ChainProblem problem, string reason, IReadOnlyList<CertificateWeakness> weaknesses) =>
         new(false, problem, reason, weaknesses);
 }
 
@@ -44,6 +67,7 @@ public sealed record ChainVerdict(bool Trusted, ChainProblem Problem, string? Re
 public sealed class ChainValidator
 {
     private const int MinimumRsaBits = 2048;
+    private const int MinimumEcBits = 256;
     private const int MaxPathLength = 10;
 
     private readonly IReadOnlyList<X509Certificate> _authorities;
@@ -81,9 +105,12 @@ public sealed class ChainValidator
             if (issuerWithWrongKey is not null)
                 return ChainVerdict.Fail(ChainProblem.BadSignature,
                     $"'{Name(top)}' names '{Name(issuerWithWrongKey)}' as its issuer, but that CA's key does not verify its signature", weaknesses);
-            return ChainVerdict.Fail(ChainProblem.UnknownAuthority, CertificateReader.IsSelfSigned(top)
-                ? $"'{Name(top)}' is self-signed and not in the CA bundle"
-                : $"'{Name(top)}' was issued by '{CertificateReader.FormatName(top.IssuerDN)}', which is not in the CA bundle", weaknesses);
+            if (CertificateReader.IsSelfSigned(top))
+                return ChainVerdict.Fail(path.Count == 1 ? ChainProblem.SelfSigned : ChainProblem.UnknownAuthority,
+                    $"'{Name(top)}' is self-signed and not in the CA bundle", weaknesses);
+            return ChainVerdict.Fail(ChainProblem.UnknownAuthority,
+                $"'{Name(top)}' was issued by '{CertificateReader.FormatName(top.IssuerDN)}', which is not in the CA bundle" +
+                (path.Count == 1 ? " and was not sent by the server" : ""), weaknesses);
         }
 
         foreach (var certificate in path.Append(anchor))
@@ -167,16 +194,23 @@ public sealed class ChainValidator
 
     private bool IsAuthority(X509Certificate certificate) => _authorities.Any(ca => ca.Equals(certificate));
 
-    /// <summary>Weak keys (RSA under 2048 bits) and weak signatures (SHA-1, MD5) among the certificates.</summary>
-    internal static List<string> Weaknesses(IEnumerable<X509Certificate> path)
+    /// <summary>Weak keys (RSA under 2048 bits, curves under 256 bits) and weak signatures (SHA-1, MD5)
+    /// among the certificates.</summary>
+    internal static List<CertificateWeakness> Weaknesses(IEnumerable<X509Certificate> path)
     {
-        var weaknesses = new List<string>();
+        var weaknesses = new List<CertificateWeakness>();
         foreach (var certificate in path)
         {
-            if (certificate.GetPublicKey() is RsaKeyParameters rsa && rsa.Modulus.BitLength < MinimumRsaBits)
-                weaknesses.Add($"'{Name(certificate)}' has a weak key: RSA {rsa.Modulus.BitLength} bits (at least {MinimumRsaBits} expected)");
+            var name = Name(certificate);
+            var (algorithm, bits) = CertificateReader.PublicKey(certificate);
+            if (algorithm == "RSA" && bits < MinimumRsaBits)
+                weaknesses.Add(new(WeaknessCode.WeakRsaKey, name, $"RSA {bits}", $"'{name}' has a weak key: RSA {bits} bits (at least {MinimumRsaBits} expected)"));
+            if (algorithm == "ECDSA" && bits is > 0 and < MinimumEcBits)
+                weaknesses.Add(new(WeaknessCode.WeakEcKey, name, $"ECDSA {bits}", $"'{name}' has a weak key: a {bits}-bit curve (P-256 or larger expected)"));
+            var signature = CertificateReader.SignatureAlgorithm(certificate);
             if (HasInsecureSignature(certificate))
-                weaknesses.Add($"'{Name(certificate)}' is signed with {CertificateReader.SignatureAlgorithm(certificate)}");
+                weaknesses.Add(new(signature.StartsWith("MD5", StringComparison.Ordinal) ? WeaknessCode.Md5Signature : WeaknessCode.Sha1Signature,
+                    name, signature, $"'{name}' is signed with {signature}"));
         }
         return weaknesses;
     }
@@ -184,7 +218,7 @@ public sealed class ChainValidator
     private static bool HasInsecureSignature(X509Certificate certificate) =>
         CertificateReader.SignatureAlgorithm(certificate) is "SHA1withRSA" or "SHA1withECDSA" or "MD5withRSA";
 
-    private static bool AllowsServerAuthentication(X509Certificate leaf)
+    internal static bool AllowsServerAuthentication(X509Certificate leaf)
     {
         var usages = leaf.GetExtendedKeyUsage();
         return usages is null || usages.Count == 0

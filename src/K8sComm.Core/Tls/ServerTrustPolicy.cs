@@ -32,6 +32,12 @@ public sealed record ServerTrustVerdict(
 {
     /// <summary>One sentence for an error message: what failed, or null when trusted.</summary>
     public string? Problem => Trusted ? null : ChainError ?? NameError;
+
+    /// <summary>Why the chain is not trusted, as a code (<see cref="ChainProblem.None"/> when it is).</summary>
+    public ChainProblem ChainProblem { get; init; }
+
+    /// <summary><see cref="Weaknesses"/> with their codes.</summary>
+    public IReadOnlyList<CertificateWeakness> WeaknessDetails { get; init; } = [];
 }
 
 /// <summary>
@@ -130,7 +136,11 @@ public sealed class ServerTrustPolicy
             : HostnameMatcher.Check(CertificateReader.Describe(presented[0]), ServerName);
         var trusted = SkipVerification || (chain.Trusted && name.Matches);
         return new ServerTrustVerdict(trusted, Source, ServerName, chain.Trusted, chain.Reason,
-            name.Matches, name.Reason is null ? null : $"name {ServerName}: {name.Reason}", chain.Weaknesses);
+            name.Matches, name.Reason is null ? null : $"name {ServerName}: {name.Reason}", chain.Weaknesses)
+        {
+            ChainProblem = chain.Problem,
+            WeaknessDetails = chain.WeaknessDetails,
+        };
     }
 
     private static List<byte[]> RawPresented(X509Certificate? leaf, X509Chain? chain)

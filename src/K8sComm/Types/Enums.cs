@@ -7,13 +7,28 @@ public enum EndpointSource { Kubeconfig, InCluster, Direct }
 
 public enum AuthenticationKind { ClientCertificate, Token, TokenFile, Exec, AuthProvider, Basic }
 
-public enum FindingSeverity { Info, Low, Medium, High }
+public enum FindingSeverity { Info, Low, Medium, High, Critical }
 
 public enum AnonymousAccess { Unknown, Rejected, Denied, Allowed }
 
 public enum ProbeStepStatus { Succeeded, Failed, Skipped, NotSupported }
 
 public enum TrustSource { EndpointCertificateAuthority, SystemTrustStore, NotVerified }
+
+public enum KubeletCertificateStatus
+{
+    Trusted, Untrusted, SelfSigned, Expired, NotYetValid, NameMismatch, WeakKey, WeakSignature, Unreachable, HandshakeFailed,
+}
+
+public enum NodeAddressType { InternalIP, Hostname, ExternalIP, InternalDNS, ExternalDNS }
+
+public enum ProxyTargetKind { Service, Pod, Node }
+
+public enum ClusterInfoEntryKind { ControlPlane, Service }
+
+public enum NamespaceSource { Environment, File, Default }
+
+public enum ServiceAccountTokenKind { Projected, Requested, LegacySecret, Unknown }
 
 internal static class Enums
 {

@@ -45,7 +45,7 @@ public sealed class ExecCredentialPluginTests : IAsyncLifetime, IDisposable
             printf '{"apiVersion":"{{{apiVersion}}}","kind":"ExecCredential","status":{"token":"%s"{{{expiry}}}}}' "$token"
             """;
         var path = _dir.Write("plugin.sh", script.Replace("\r", ""));
-        File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         return path;
     }
 
@@ -190,7 +190,7 @@ public sealed class ExecCredentialPluginTests : IAsyncLifetime, IDisposable
     {
         Skip.If(OperatingSystem.IsWindows(), "the test plugin is a POSIX shell script");
         var path = _dir.Write("fail.sh", $"#!/bin/sh\necho 'leaked {Marker}' >&2\necho '{Marker}'\nexit 3\n");
-        File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         using var client = new ApiServerClient(Endpoint(path));
 
         var error = await Assert.ThrowsAsync<K8sCommException>(() => client.GetAsync("/api", CancellationToken.None));

@@ -50,6 +50,7 @@ public class ChainValidatorTests
         Assert.False(verdict.Trusted);
         Assert.Equal(ChainProblem.UnknownAuthority, verdict.Problem);
         Assert.Contains("CN=intermediate", verdict.Reason);
+        Assert.Contains("not sent by the server", verdict.Reason);
     }
 
     [Fact]
@@ -66,13 +67,13 @@ public class ChainValidatorTests
     }
 
     [Fact]
-    public void A_self_signed_server_is_an_unknown_authority_unless_it_is_in_the_bundle()
+    public void A_self_signed_server_is_untrusted_unless_it_is_in_the_bundle()
     {
         using var ca = TestPki.CreateCa("cluster-ca");
         using var selfSigned = TestPki.Issue(null, "node-0@1700000000", ["node-0"]);
 
         var verdict = Validate(ca, selfSigned);
-        Assert.Equal(ChainProblem.UnknownAuthority, verdict.Problem);
+        Assert.Equal(ChainProblem.SelfSigned, verdict.Problem);
         Assert.Contains("self-signed", verdict.Reason);
 
         // Pinned: the bundle holds the server's own certificate.
@@ -143,6 +144,7 @@ public class ChainValidatorTests
         Assert.False(verdict.Trusted);
         Assert.Equal(ChainProblem.InsecureSignature, verdict.Problem);
         Assert.Contains(verdict.Weaknesses, w => w.Contains("SHA1withRSA"));
+        Assert.Equal([WeaknessCode.Sha1Signature], verdict.WeaknessDetails.Select(w => w.Code));
     }
 
     [Fact]
@@ -155,6 +157,32 @@ public class ChainValidatorTests
 
         Assert.True(verdict.Trusted, verdict.Reason);
         Assert.Contains(verdict.Weaknesses, w => w.Contains("RSA 1024"));
+        var weakness = Assert.Single(verdict.WeaknessDetails);
+        Assert.Equal((WeaknessCode.WeakRsaKey, "CN=weak"), (weakness.Code, weakness.Certificate));
+    }
+
+    [Fact]
+    public void A_curve_under_p256_is_flagged_as_weak_and_p256_is_not()
+    {
+        using var ca = TestPki.CreateCa();
+        using var weak = TestPki.Issue(ca, "p224", ["p224.test"], ecdsa: true, curve: ECCurve.CreateFromFriendlyName("secp224r1"));
+        using var good = TestPki.Issue(ca, "p256", ["p256.test"], ecdsa: true);
+
+        Assert.Equal([WeaknessCode.WeakEcKey], Validate(ca, weak).WeaknessDetails.Select(w => w.Code));
+        Assert.Empty(Validate(ca, good).WeaknessDetails);
+    }
+
+    [Fact]
+    public void A_chain_that_ends_in_a_foreign_root_is_an_unknown_authority_not_a_self_signed_server()
+    {
+        using var ca = TestPki.CreateCa("cluster-ca");
+        using var foreign = TestPki.CreateCa("foreign-root", keySlot: 3);
+        using var leaf = TestPki.Issue(foreign, "server", ["server.test"]);
+
+        var verdict = Validate(ca, leaf, foreign);
+
+        Assert.Equal(ChainProblem.UnknownAuthority, verdict.Problem);
+        Assert.Contains("CN=foreign-root", verdict.Reason);
     }
 
     [Fact]

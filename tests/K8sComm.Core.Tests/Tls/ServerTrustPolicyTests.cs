@@ -67,6 +67,24 @@ public class ServerTrustPolicyTests
     }
 
     [Fact]
+    public void The_verdict_carries_codes_beside_its_sentences()
+    {
+        using var ca = TestPki.CreateCa();
+        using var weak = TestPki.Issue(ca, "kube-apiserver", ["kubernetes.default.svc"], ["10.0.0.1"], rsaBits: 1024,
+            notBefore: TestPki.Now.AddDays(-10), notAfter: TestPki.Now.AddDays(-1));
+
+        var verdict = ServerTrustPolicy.For(Endpoint("https://10.0.0.1:6443", TestPki.PemBytes(ca))).Evaluate([TestPki.Bc(weak)], TestPki.Now);
+        var trusted = ServerTrustPolicy.For(Endpoint("https://10.0.0.1:6443", TestPki.PemBytes(ca)))
+            .Evaluate([TestPki.Bc(TestPki.Issue(ca, "ok", [], ["10.0.0.1"]))], TestPki.Now);
+
+        Assert.Equal(ChainProblem.Expired, verdict.ChainProblem);
+        Assert.Contains("expired", verdict.ChainError);
+        Assert.Equal([WeaknessCode.WeakRsaKey], verdict.WeaknessDetails.Select(w => w.Code));
+        Assert.Equal(verdict.Weaknesses, verdict.WeaknessDetails.Select(w => w.Message));
+        Assert.Equal(ChainProblem.None, trusted.ChainProblem);
+    }
+
+    [Fact]
     public void Unreadable_ca_data_is_CertificateDataInvalid_naming_the_source()
     {
         var error = Assert.Throws<K8sCommException>(() =>

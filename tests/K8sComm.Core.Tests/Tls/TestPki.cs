@@ -48,11 +48,11 @@ internal static class TestPki
         IEnumerable<string>? dnsNames = null, IEnumerable<string>? ipAddresses = null,
         DateTimeOffset? notBefore = null, DateTimeOffset? notAfter = null, int rsaBits = 2048,
         HashAlgorithmName? hash = null, bool ecdsa = false, string? extendedKeyUsageOid = "1.3.6.1.5.5.7.3.1",
-        int? keySlot = null)
+        int? keySlot = null, ECCurve? curve = null)
     {
         var hashAlgorithm = hash ?? HashAlgorithmName.SHA256;
         var rsa = ecdsa ? null : Key(rsaBits, keySlot);
-        using var ec = ecdsa ? ECDsa.Create(ECCurve.NamedCurves.nistP256) : null;
+        using var ec = ecdsa ? ECDsa.Create(curve ?? ECCurve.NamedCurves.nistP256) : null;
         var request = ec is not null
             ? new CertificateRequest($"CN={commonName}", ec, hashAlgorithm)
             : new CertificateRequest($"CN={commonName}", rsa!, hashAlgorithm, RSASignaturePadding.Pkcs1);

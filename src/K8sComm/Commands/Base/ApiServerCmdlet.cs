@@ -56,7 +56,7 @@ public abstract class ApiServerCmdlet : K8sCommCmdlet
 
         var discovery = _discovery ??= OpenDiscovery();
         var resolutions = all || discovery.IsInCluster
-            ? discovery.ResolveAll(Stopping)
+            ? discovery.ResolveAll(StopToken)
             : (ContextNames ?? [null!]).Select(name => discovery.Resolve(name)).ToList();
         var endpoints = new List<ApiServerEndpoint>(resolutions.Count);
         foreach (var resolution in resolutions)
@@ -138,7 +138,7 @@ public abstract class ApiServerCmdlet : K8sCommCmdlet
             InCluster = UsesInCluster,
             ServiceAccountPath = serviceAccountPath,
             WorkingDirectory = SessionState.Path.CurrentFileSystemLocation.ProviderPath,
-        }, cancellationToken: Stopping);
+        }, cancellationToken: StopToken);
         WriteVerbose(discovery.IsInCluster
             ? string.Format(Strings.Verbose_InCluster, Display.Text(serviceAccountPath))
             : string.Format(Strings.Verbose_ReadingKubeconfig, Display.Text(string.Join(", ", discovery.KubeconfigFiles))));

@@ -1,0 +1,77 @@
+using System.Text.Json.Nodes;
+using K8sComm.Core.Api;
+using K8sComm.Core.Kubelets;
+using K8sComm.Core.Tests.Api;
+using K8sComm.Core.Discovery;
+using Xunit;
+
+namespace K8sComm.Core.Tests.Kubelets;
+
+public class NodeDirectoryTests
+{
+    private static string NodeList(IEnumerable<string> names, string? next) => new JsonObject
+    {
+        ["kind"] = "NodeList",
+        ["apiVersion"] = "v1",
+        ["metadata"] = next is null ? new JsonObject() : new JsonObject { ["continue"] = next },
+        ["items"] = new JsonArray(names.Select(n => (JsonNode)new JsonObject { ["metadata"] = new JsonObject { ["name"] = n } }).ToArray()),
+    }.ToJsonString();
+
+    private static ApiServerClient Client(RecordingServer server) =>
+        new(Endpoints.For(server.Uri, new EndpointCredentials { BearerToken = "t" }), new ApiServerClientOptions { AllowUnencryptedAuthentication = true });
+
+    [Fact]
+    public async Task The_list_is_read_in_pages_following_continue()
+    {
+        await using var server = new RecordingServer(null, request => request.Path switch
+        {
+            "/api/v1/nodes?limit=2" => (200, NodeList(["n1", "n2"], "tok en/1")),
+            "/api/v1/nodes?limit=2&continue=tok%20en%2F1" => (200, NodeList(["n3"], null)),
+            _ => (404, "{}"),
+        });
+        using var client = Client(server);
+
+        var names = new List<string>();
+        await foreach (var node in NodeDirectory.ListAsync(client, pageSize: 2))
+            names.Add(node.Metadata.Name);
+
+        Assert.Equal(["n1", "n2", "n3"], names);
+        Assert.Equal(2, server.Requests.Count);
+    }
+
+    [Fact]
+    public async Task Literal_names_are_read_one_by_one_and_unknown_ones_reported()
+    {
+        await using var server = new RecordingServer(null, request => request.Path switch
+        {
+            "/api/v1/nodes/n1" => (200, """{"kind":"Node","apiVersion":"v1","metadata":{"name":"n1"}}"""),
+            _ => (404, """{"kind":"Status","apiVersion":"v1","status":"Failure","reason":"NotFound","code":404}"""),
+        });
+        using var client = Client(server);
+        var unmatched = new List<string>();
+
+        var names = new List<string>();
+        await foreach (var node in NodeDirectory.FindAsync(client, ["n1", "n9"], unmatched.Add))
+            names.Add(node.Metadata.Name);
+
+        Assert.Equal(["n1"], names);
+        Assert.Equal(["n9"], unmatched);
+        Assert.DoesNotContain(server.Requests, r => r.Path.StartsWith("/api/v1/nodes?", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Wildcards_list_once_and_filter()
+    {
+        await using var server = new RecordingServer(null, _ => (200, NodeList(["web-1", "web-2", "db-1"], null)));
+        using var client = Client(server);
+        var unmatched = new List<string>();
+
+        var names = new List<string>();
+        await foreach (var node in NodeDirectory.FindAsync(client, ["web-*", "db-1", "cache-*"], unmatched.Add))
+            names.Add(node.Metadata.Name);
+
+        Assert.Equal(["web-1", "web-2", "db-1"], names);
+        Assert.Equal(["cache-*"], unmatched);
+        Assert.Single(server.Requests);
+    }
+}
