@@ -166,4 +166,19 @@ public sealed class HardeningTests : IAsyncLifetime, IDisposable
         Assert.Empty(result.Errors);
         Assert.Equal(result.Output[0].ToString(), result.Output[1].ToString());
     }
+
+    [Fact]
+    public void With_probe_a_contexts_error_comes_after_the_results_before_it()
+    {
+        using var session = ModuleSession.Start();
+
+        var result = session.Invoke("""
+            $seen = [System.Collections.Generic.List[string]]::new()
+            try { 'sandbox-admin', 'no-such-context' | Get-ApiServerEndpoint -Kubeconfig $Path -Probe -ErrorAction Stop | ForEach-Object { $seen.Add($_.Context) } }
+            catch { $seen.Add($_.FullyQualifiedErrorId.Split(',')[0]) }
+            $seen
+            """, ModuleSession.Vars(("Path", _cluster.Files.MultiContextKubeconfig)));
+
+        Assert.Equal(["sandbox-admin", "K8sComm.ContextNotFound"], result.Output.Select(o => o.ToString()));
+    }
 }

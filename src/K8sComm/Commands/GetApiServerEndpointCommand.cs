@@ -84,7 +84,9 @@ public sealed class GetApiServerEndpointCommand : ApiServerCmdlet
 
     protected override void OnRecord()
     {
-        var endpoints = Server is not null ? [Direct()] : ResolveEndpoints(All);
+        // While probes run, a context's error waits its turn: it is written after the results before it.
+        var endpoints = Server is not null ? [Direct()]
+            : ResolveEndpoints(All, _probes is null ? null : failure => _probes.Add(_ => Task.FromException<ApiServerEndpoint>(failure)));
         if (_probes is null)
         {
             WriteObject(endpoints, enumerateCollection: true);

@@ -48,7 +48,9 @@ public abstract class ApiServerCmdlet : K8sCommCmdlet
     /// current one when none is named), else every context with <paramref name="all"/>. A context that
     /// can't be resolved is written as its own error; the rest go on.
     /// </summary>
-    protected IReadOnlyList<ApiServerEndpoint> ResolveEndpoints(bool all = false)
+    /// <param name="failed">Takes a context's failure instead of writing it at once: a cmdlet that writes its
+    /// results in order through a fan-out queues the failure there, after the results before it.</param>
+    protected IReadOnlyList<ApiServerEndpoint> ResolveEndpoints(bool all = false, Action<K8sCommException>? failed = null)
     {
         CheckConnectionParameters();
         if (Endpoint is not null)
@@ -61,7 +63,7 @@ public abstract class ApiServerCmdlet : K8sCommCmdlet
         var endpoints = new List<ApiServerEndpoint>(resolutions.Count);
         foreach (var resolution in resolutions)
         {
-            if (resolution.Error is not null) WriteFailure(resolution.Error);
+            if (resolution.Error is not null) (failed ?? WriteFailure)(resolution.Error);
             else endpoints.Add(ApiServerEndpoint.From(resolution.Endpoint!));
         }
         return endpoints;
