@@ -181,4 +181,27 @@ public sealed class HardeningTests : IAsyncLifetime, IDisposable
 
         Assert.Equal(["sandbox-admin", "K8sComm.ContextNotFound"], result.Output.Select(o => o.ToString()));
     }
+
+    [Fact]
+    public void Tab_completion_shows_a_hostile_name_escaped_and_inserts_text_that_names_it_exactly()
+    {
+        var path = Write("complete.yaml", """
+            clusters: [{name: k, cluster: {server: "https://127.0.0.1:1"}}]
+            contexts: [{name: "evil\e[2J$x`\"", context: {cluster: k}}, {name: plain, context: {cluster: k}}]
+            """);
+        using var session = ModuleSession.Start();
+
+        var result = session.Invoke("""
+            $line = "Get-ApiServerEndpoint -Kubeconfig '$Path' -Context ev"
+            $match = (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches[0]
+            $match.ListItemText
+            $match.ToolTip
+            (& ([scriptblock]::Create("Get-ApiServerEndpoint -Kubeconfig '$Path' -Context $($match.CompletionText)"))).Context
+            """, ModuleSession.Vars(("Path", path)));
+
+        Assert.Empty(result.Errors);
+        Assert.Equal("evil␛[2J$x`\"", result.Output[0].ToString());
+        Assert.Equal("evil␛[2J$x`\"", result.Output[1].ToString());
+        Assert.Equal("evil\u001b[2J$x`\"", result.Output[2].ToString());
+    }
 }
