@@ -37,17 +37,26 @@ internal static class ProxyUrlBenchmark
         for (var i = 0; i < 200_000; i++) length += builder.Build(requests[i & 3]).Length; // warm-up (JIT, tiering)
 
         var rates = new List<double>();
+        var cpuRates = new List<double>();
+        using var self = Process.GetCurrentProcess();
         for (var run = 0; run < runs; run++)
         {
+            self.Refresh();
+            var cpu = self.TotalProcessorTime;
             var clock = Stopwatch.StartNew();
             for (var i = 0; i < perRun; i++) length += builder.Build(requests[i & 3]).Length;
             clock.Stop();
+            self.Refresh();
             rates.Add(perRun / clock.Elapsed.TotalSeconds);
+            // On a shared machine the wall clock also counts time other processes had the cores; CPU time
+            // (this process, all threads, GC included) is what the builder itself costs.
+            cpuRates.Add(perRun / (self.TotalProcessorTime - cpu).TotalSeconds);
         }
         rates.Sort();
+        cpuRates.Sort();
         GC.KeepAlive(length);
-        return $"| core builder, {runs} runs of {perRun:N0} URLs (one thread) | median {rates[runs / 2]:N0} URLs/s, " +
-               $"min {rates[0]:N0}, max {rates[^1]:N0} | ≥ 1,000,000 URLs/s |";
+        return $"| core builder, {runs} runs of {perRun:N0} URLs (one thread) | wall: median {rates[runs / 2]:N0} URLs/s " +
+               $"(min {rates[0]:N0}, max {rates[^1]:N0}); per CPU second: median {cpuRates[runs / 2]:N0} | ≥ 1,000,000 URLs/s |";
     }
 
     private static string PipelineFigures(int pods)
@@ -63,13 +72,17 @@ internal static class ProxyUrlBenchmark
             Import-Module '{{manifest}}'
             $items = (Get-Content -Raw '{{json}}' | ConvertFrom-Json).items
             $null = $items[0..999] | New-ProxyUrl -BaseUri https://api.example.com:6443   # warm-up
-            foreach ($variant in 'objects', 'strings', 'objects') {
+            $self = [System.Diagnostics.Process]::GetCurrentProcess()
+            foreach ($variant in 'objects', 'strings', 'objects', 'strings') {
+                [GC]::Collect()
+                $self.Refresh(); $cpu = $self.TotalProcessorTime
                 $clock = [System.Diagnostics.Stopwatch]::StartNew()
                 if ($variant -eq 'strings') { $urls = $items | New-ProxyUrl -BaseUri https://api.example.com:6443 -Path /metrics -AsString }
                 else { $urls = $items | New-ProxyUrl -BaseUri https://api.example.com:6443 -Path /metrics }
                 $clock.Stop()
+                $self.Refresh()
                 if ($urls.Count -ne $items.Count) { throw "expected $($items.Count) URLs, got $($urls.Count)" }
-                "result|$variant|$($items.Count)|$($clock.Elapsed.TotalMilliseconds)"
+                "result|$variant|$($items.Count)|$($clock.Elapsed.TotalMilliseconds)|$(($self.TotalProcessorTime - $cpu).TotalMilliseconds)"
             }
             """);
         try
@@ -88,8 +101,9 @@ internal static class ProxyUrlBenchmark
             foreach (var r in results)
             {
                 var ms = double.Parse(r[3], CultureInfo.InvariantCulture);
+                var cpuMs = double.Parse(r[4], CultureInfo.InvariantCulture);
                 text.AppendLine($"| {int.Parse(r[2], CultureInfo.InvariantCulture):N0} ConvertFrom-Json pods | New-ProxyUrl ({r[1]}) " +
-                                $"| {ms / 1000:F2} s ({int.Parse(r[2], CultureInfo.InvariantCulture) / (ms / 1000):N0}/s) | ≤ 3 s |");
+                                $"| wall {ms / 1000:F2} s, CPU {cpuMs / 1000:F2} s | ≤ 3 s |");
             }
             return text.ToString().TrimEnd();
         }

@@ -66,19 +66,22 @@ public sealed class NewProxyUrlTests
         var result = session.Invoke("""
             $u = New-ProxyUrl -Service web -Namespace apps -Scheme https -Port https -Path '/a b' -Relative
             $u.GetType().FullName
-            $u.Url.GetType().FullName
+            $u.Url -is [System.Uri]
             "$u"
             $u.Kind, $u.Namespace, $u.Name, $u.Scheme, $u.Port, $u.Path -join '|'
             $u.Findings.Id
             (New-ProxyUrl -Service web -Relative).Findings.Id
             (New-ProxyUrl -Node n1 -Relative).Findings.Id
+            # Uri's own ToString would drop :443 and unescape %20; the Url property keeps the text as built.
+            "$((New-ProxyUrl -Service web -Path '/a b' -BaseUri https://h:443).Url)"
             """);
 
         Assert.Empty(result.Errors);
         Assert.Equal(
         [
-            "K8sComm.ProxyUrl", "System.Uri", "/api/v1/namespaces/apps/services/https:web:https/proxy/a%20b",
+            "K8sComm.ProxyUrl", "True", "/api/v1/namespaces/apps/services/https:web:https/proxy/a%20b",
             "Service|apps|web|https|https|/a b", "ProxiedBackendUnverified", "ProxiedHopPlaintext", "ProxiedToKubelet",
+            "https://h:443/api/v1/namespaces/default/services/web/proxy/a%20b",
         ], Strings(result));
     }
 

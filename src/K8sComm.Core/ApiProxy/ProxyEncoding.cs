@@ -22,6 +22,11 @@ public static class ProxyEncoding
         if (text[0] == '/')
             text = text[1..];
         url.Append('/');
+        if (IsPlainPath(text))
+        {
+            url.Append(text);
+            return;
+        }
         while (true)
         {
             var slash = text.IndexOf('/');
@@ -100,6 +105,29 @@ public static class ProxyEncoding
             run = i + 1;
         }
         url.Append(segment[run..]);
+    }
+
+    // The common case: only path characters and slashes, and no segment made of dots alone.
+    private static bool IsPlainPath(ReadOnlySpan<char> text)
+    {
+        var dotsOnly = true; // the current segment so far holds only dots (or nothing)
+        var length = 0;
+        foreach (var c in text)
+        {
+            if (c == '/')
+            {
+                if (dotsOnly && length > 0 && length <= 2)
+                    return false;
+                dotsOnly = true;
+                length = 0;
+                continue;
+            }
+            if (!IsPathCharacter(c))
+                return false;
+            dotsOnly &= c == '.';
+            length++;
+        }
+        return !(dotsOnly && length is > 0 and <= 2);
     }
 
     // pchar = unreserved / sub-delims / ":" / "@" (RFC 3986); '%' is always data here, so it is escaped.

@@ -187,7 +187,7 @@ public sealed class NewProxyUrlCommand : ApiServerCmdlet
         }
         WriteObject(new ProxyUrl
         {
-            Url = new Uri(url, UriKind.RelativeOrAbsolute),
+            Text = url,
             Kind = Enums.Convert<Proxy.ProxyTargetKind, ProxyTargetKind>(kind),
             Namespace = ns,
             Name = name,

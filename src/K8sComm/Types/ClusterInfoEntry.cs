@@ -37,7 +37,7 @@ public sealed class ClusterInfoEntry
     {
         Context = context,
         Name = entry.Name,
-        Url = new Uri(entry.Url, UriKind.RelativeOrAbsolute),
+        Url = new VerbatimUri(entry.Url),
         Kind = Enums.Convert<Proxy.ClusterInfoEntryKind, ClusterInfoEntryKind>(entry.Kind),
         Namespace = entry.Namespace,
         Service = entry.Service,

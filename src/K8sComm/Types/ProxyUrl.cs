@@ -7,7 +7,19 @@ namespace K8sComm;
 /// </summary>
 public sealed class ProxyUrl
 {
-    public Uri Url { get; init; } = null!;
+    private readonly string _text = "";
+    private Uri? _url;
+
+    /// <summary>The URL as a <see cref="System.Uri"/> whose string form is still the text as built. Parsed when
+    /// first read: a pipeline of 150,000 URLs that only passes them on never pays for it.</summary>
+    public Uri Url => _url ??= new VerbatimUri(_text);
+
+    internal string Text
+    {
+        get => _text;
+        init => _text = value;
+    }
+
     public ProxyTargetKind Kind { get; init; }
 
     /// <summary>Null for nodes.</summary>
@@ -24,5 +36,5 @@ public sealed class ProxyUrl
     public string? Query { get; init; }
     public Finding[] Findings { get; init; } = [];
 
-    public override string ToString() => Url.OriginalString;
+    public override string ToString() => _text;
 }

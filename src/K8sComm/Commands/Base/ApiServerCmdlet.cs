@@ -48,25 +48,31 @@ public abstract class ApiServerCmdlet : K8sCommCmdlet
     /// current one when none is named), else every context with <paramref name="all"/>. A context that
     /// can't be resolved is written as its own error; the rest go on.
     /// </summary>
-    /// <param name="failed">Takes a context's failure instead of writing it at once: a cmdlet that writes its
-    /// results in order through a fan-out queues the failure there, after the results before it.</param>
-    protected IReadOnlyList<ApiServerEndpoint> ResolveEndpoints(bool all = false, Action<K8sCommException>? failed = null)
+    protected IReadOnlyList<ApiServerEndpoint> ResolveEndpoints(bool all = false)
+    {
+        var endpoints = new List<ApiServerEndpoint>();
+        foreach (var (endpoint, failure) in Resolve(all))
+        {
+            if (failure is not null) WriteFailure(failure);
+            else endpoints.Add(endpoint!);
+        }
+        return endpoints;
+    }
+
+    /// <summary>The same, in order, each an endpoint or the failure that stands in its place.</summary>
+    protected IReadOnlyList<(ApiServerEndpoint? Endpoint, K8sCommException? Failure)> Resolve(bool all = false)
     {
         CheckConnectionParameters();
         if (Endpoint is not null)
-            return [Endpoint];
+            return [(Endpoint, null)];
 
         var discovery = _discovery ??= OpenDiscovery();
         var resolutions = all || discovery.IsInCluster
             ? discovery.ResolveAll(StopToken)
             : (ContextNames ?? [null!]).Select(name => discovery.Resolve(name)).ToList();
-        var endpoints = new List<ApiServerEndpoint>(resolutions.Count);
-        foreach (var resolution in resolutions)
-        {
-            if (resolution.Error is not null) (failed ?? WriteFailure)(resolution.Error);
-            else endpoints.Add(ApiServerEndpoint.From(resolution.Endpoint!));
-        }
-        return endpoints;
+        return resolutions
+            .Select(r => (r.Error is null ? ApiServerEndpoint.From(r.Endpoint!) : null, r.Error))
+            .ToList();
     }
 
     /// <summary>The one endpoint a cmdlet that works against a single API server uses, or null when it
