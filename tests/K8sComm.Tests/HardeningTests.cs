@@ -166,4 +166,42 @@ public sealed class HardeningTests : IAsyncLifetime, IDisposable
         Assert.Empty(result.Errors);
         Assert.Equal(result.Output[0].ToString(), result.Output[1].ToString());
     }
+
+    [Fact]
+    public void With_probe_a_contexts_error_comes_after_the_results_before_it()
+    {
+        using var session = ModuleSession.Start();
+
+        var result = session.Invoke("""
+            $seen = [System.Collections.Generic.List[string]]::new()
+            try { 'sandbox-admin', 'no-such-context' | Get-ApiServerEndpoint -Kubeconfig $Path -Probe -ErrorAction Stop | ForEach-Object { $seen.Add($_.Context) } }
+            catch { $seen.Add($_.FullyQualifiedErrorId.Split(',')[0]) }
+            $seen
+            """, ModuleSession.Vars(("Path", _cluster.Files.MultiContextKubeconfig)));
+
+        Assert.Equal(["sandbox-admin", "K8sComm.ContextNotFound"], result.Output.Select(o => o.ToString()));
+    }
+
+    [Fact]
+    public void Tab_completion_shows_a_hostile_name_escaped_and_inserts_text_that_names_it_exactly()
+    {
+        var path = Write("complete.yaml", """
+            clusters: [{name: k, cluster: {server: "https://127.0.0.1:1"}}]
+            contexts: [{name: "evil\e[2J$x`\"", context: {cluster: k}}, {name: plain, context: {cluster: k}}]
+            """);
+        using var session = ModuleSession.Start();
+
+        var result = session.Invoke("""
+            $line = "Get-ApiServerEndpoint -Kubeconfig '$Path' -Context ev"
+            $match = (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches[0]
+            $match.ListItemText
+            $match.ToolTip
+            (& ([scriptblock]::Create("Get-ApiServerEndpoint -Kubeconfig '$Path' -Context $($match.CompletionText)"))).Context
+            """, ModuleSession.Vars(("Path", path)));
+
+        Assert.Empty(result.Errors);
+        Assert.Equal("evil␛[2J$x`\"", result.Output[0].ToString());
+        Assert.Equal("evil␛[2J$x`\"", result.Output[1].ToString());
+        Assert.Equal("evil\u001b[2J$x`\"", result.Output[2].ToString());
+    }
 }

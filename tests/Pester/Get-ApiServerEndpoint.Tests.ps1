@@ -128,6 +128,44 @@ Describe 'Views' {
     }
 }
 
+Describe 'Verdicts at a glance in <culture>' -ForEach @(
+    @{ culture = 'en-US'; high = 'High'; clean = 'OK: no findings' }
+    @{ culture = 'ko-KR'; high = '높음'; clean = '이상 없음' }
+) {
+    BeforeAll {
+        # A culture of its own per pwsh, as a user's session has it; the sandbox's variables come along.
+        $shown = Invoke-FreshPwsh -Environment @{ KUBECONFIG = $kubeconfig } -Script @"
+[cultureinfo]::CurrentUICulture = [cultureinfo]::CurrentCulture = '$culture'
+`$PSStyle.OutputRendering = 'PlainText'
+Import-Module `$env:K8SCOMM_TEST_MODULE
+`$all = Get-ApiServerEndpoint -All -Probe -WarningAction SilentlyContinue
+`$all | Out-String -Width 80
+'--- list'
+`$all | Where-Object Context -EQ 'sandbox-admin' | Format-List | Out-String -Width 80
+"@
+        $shown.Errors | Should -BeNullOrEmpty
+        $table, $list = $shown.Output -split '--- list'
+    }
+
+    It 'the default table at 80 columns keeps Context, Server, Auth and the verdict' {
+        $table | Should -Match 'Context\s+Server\s+Auth\s+Verdict'
+        $table -split "`r?`n" | Where-Object { $_.TrimEnd().Length -gt 80 } | Should -BeNullOrEmpty
+        foreach ($context in $contexts) { $table | Should -Match ([regex]::Escape($context)) }
+    }
+
+    It 'shows the skipped verification as <high> in the table' {
+        ($table -split "`r?`n" | Where-Object { $_ -match '^sandbox-insecure\s' }) | Should -Match ([regex]::Escape("$high ("))
+    }
+
+    It 'the list view shows whether trust held: chain, name, anonymous access, version' {
+        $list | Should -Match 'ChainTrusted\s+: True'
+        $list | Should -Match 'NameMatches\s+: True'
+        $list | Should -Match 'AnonymousAccess\s+: Rejected'
+        $list | Should -Match 'ServerVersion\s+: v1\.'
+        $list | Should -Match ('Verdict\s+: ' + [regex]::Escape($clean))
+    }
+}
+
 Describe 'Pipelines and files' {
     It 'Where-Object on findings finds the context with skipped verification' {
         $high = (Get-ApiServerEndpoint -All).Findings | Where-Object Severity -EQ 'High'
@@ -150,7 +188,7 @@ Describe 'Pipelines and files' {
     }
 
     It 'Export-Csv writes one row per context with its scalar columns' {
-        # What the Findings and Authentication cells hold is issue 7's to settle; the scalars are right today.
+        # Every cell is text: findings and authentication read as words, not as type names.
         $csv = Join-Path $TestDrive 'endpoints.csv'
         Get-ApiServerEndpoint -All | Export-Csv -Path $csv
         $rows = Import-Csv -Path $csv
@@ -160,6 +198,9 @@ Describe 'Pipelines and files' {
         $token.Server | Should -BeLike "$server*"
         $token.Port | Should -Be "$($sandbox.ApiServer.Port)"
         ($rows | Where-Object Context -EQ 'sandbox-insecure').InsecureSkipTlsVerify | Should -Be 'True'
+        ($rows | Where-Object Context -EQ 'sandbox-insecure').Findings | Should -Be 'High: InsecureSkipTlsVerify'
+        $token.Authentication | Should -Be 'Token'
+        Get-Content -Raw $csv | Should -Not -Match 'K8sComm\.|System\.'
     }
 
     It 'Export-Clixml and Import-Clixml keep what a later session reasons over' {

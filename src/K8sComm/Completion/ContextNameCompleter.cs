@@ -49,11 +49,40 @@ public sealed class ContextNameCompleter : IArgumentCompleter
     {
         foreach (string name in names.Where(n => n.StartsWith(prefix, StringComparison.OrdinalIgnoreCase)))
         {
-            string text = name.Any(c => char.IsWhiteSpace(c) || "'\"`$(){};,&|@#".Contains(c))
-                ? "'" + name.Replace("'", "''") + "'"
+            // The menu shows the name made safe; the text typed in names the context exactly, control
+            // characters written as backtick escapes (a single-quoted string can't hold them visibly).
+            string shown = Display.Text(name);
+            string text = shown != name ? Escaped(name)
+                : name.Any(c => char.IsWhiteSpace(c) || "'\"`$(){};,&|@#".Contains(c)) ? "'" + name.Replace("'", "''") + "'"
                 : name;
-            yield return new CompletionResult(text, name, CompletionResultType.ParameterValue, name);
+            yield return new CompletionResult(text, shown, CompletionResultType.ParameterValue, shown);
         }
+    }
+
+    /// <summary>A double-quoted PowerShell string that evaluates to <paramref name="name"/>, with every
+    /// character that is not plainly printable written as a backtick escape.</summary>
+    private static string Escaped(string name)
+    {
+        var text = new System.Text.StringBuilder("\"");
+        foreach (char c in name)
+        {
+            text.Append(c switch
+            {
+                '`' or '"' or '$' => "`" + c,
+                '\u001b' => "`e",
+                '\a' => "`a",
+                '\b' => "`b",
+                '\f' => "`f",
+                '\n' => "`n",
+                '\r' => "`r",
+                '\t' => "`t",
+                '\v' => "`v",
+                '\0' => "`0",
+                _ when Display.Text(c.ToString()) != c.ToString() => $"`u{{{(int)c:X4}}}",
+                _ => c.ToString(),
+            });
+        }
+        return text.Append('"').ToString();
     }
 
     // Paths as the command itself will resolve them: against pwsh's location, with ~ and PS drives. A
