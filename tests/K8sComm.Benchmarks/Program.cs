@@ -13,6 +13,8 @@ switch (args.FirstOrDefault())
         return await KubeletFleetBenchmark.RunAsync(args[1..]);
     case "kubeconfig":
         return KubeconfigBenchmark.Run(args[1..]);
+    case "kubelet-check":
+        return await KubeletCheckBenchmark.RunAsync(args[1..]);
     case "import":
         Console.WriteLine(await ImportBenchmark.RunAsync());
         return 0;
@@ -24,6 +26,7 @@ switch (args.FirstOrDefault())
               kubelets [sizes...]                  kubelet fleet start and memory (default 100 1000 5000)
               kubeconfig [contexts] [iterations]   resolve all contexts of a large kubeconfig (default 500)
               import                               Import-Module plus first call in a fresh process
+              kubelet-check [nodes] [openssl] [runs]  Test-KubeletCertificate -All in pwsh vs an openssl loop (5000 200 1)
             """);
         return 2;
 }

@@ -36,10 +36,19 @@ public sealed class KubeletCertificateResult
     public string? SignatureAlgorithm { get; init; }
     public string? Sha256Fingerprint { get; init; }
 
+    // DER as the kubelet sent it, leaf first. The X509Certificate2 objects are made on first use: over a
+    // fleet, most results are filtered and never show their certificate, and each object costs native memory.
+    private IReadOnlyList<byte[]> _presented = [];
+    private X509Certificate2[]? _certificates;
+
     /// <summary>The serving certificate itself (public part), for Export-Certificate-style use.</summary>
-    public X509Certificate2? Certificate { get; init; }
+    public X509Certificate2? Certificate => Certificates.FirstOrDefault();
+
     /// <summary>What the kubelet sent after its certificate (intermediates), if anything.</summary>
-    public X509Certificate2[] Chain { get; init; } = [];
+    public X509Certificate2[] Chain => Certificates.Skip(1).ToArray();
+
+    private X509Certificate2[] Certificates =>
+        LazyInitializer.EnsureInitialized(ref _certificates, () => _presented.Select(der => new X509Certificate2(der)).ToArray());
 
     public string? ChainError { get; init; }
     public bool NameMatches { get; init; }
@@ -65,7 +74,6 @@ public sealed class KubeletCertificateResult
     internal static KubeletCertificateResult From(KubeletCheckResult result)
     {
         var facts = result.Certificate;
-        var chain = result.PresentedChainDer.Select(der => new X509Certificate2(der)).ToArray();
         return new()
         {
             Node = result.Target.NodeName,
@@ -85,8 +93,7 @@ public sealed class KubeletCertificateResult
             PublicKey = facts is null ? null : $"{facts.PublicKeyAlgorithm} {facts.PublicKeySize}",
             SignatureAlgorithm = facts?.SignatureAlgorithm,
             Sha256Fingerprint = facts?.Sha256Fingerprint,
-            Certificate = chain.FirstOrDefault(),
-            Chain = chain.Skip(1).ToArray(),
+            _presented = result.PresentedChainDer,
             ChainError = result.ChainError,
             NameMatches = result.NameMatches,
             NameError = result.NameError,
