@@ -1,12 +1,14 @@
 #Requires -Version 7.4
+
 <#
 .SYNOPSIS
     Builds, tests, documents, packages and publishes K8sComm.
 
 .DESCRIPTION
     Tasks run in the order given:
-      Build    dotnet build: lays out the module in out/K8sComm/<version>/ (the version comes from K8sComm.psd1)
-      Test     dotnet test over the solution, then Invoke-Pester on tests/*.Tests.ps1 where Pester 5 is installed
+      Build    dotnet build of src/K8sComm: lays out the module in out/K8sComm/<version>/ (the version comes
+               from K8sComm.psd1)
+      Test     dotnet test over the solution, then the Pester suite (tests/Invoke-PesterSuite.ps1)
       Help     MAML from docs/<culture>/*.md into en-US/ and ko-KR/: PlatyPS New-ExternalHelp where it is
                installed, otherwise the repository's own PlatyPS-compatible builder
       Package  Build (Release) + Help, then checks the module folder with Test-ModuleManifest
@@ -15,19 +17,32 @@
 .EXAMPLE
     ./build.ps1 -Task Build, Test
 
+    Lays out the module, then runs the xunit suites and the Pester suite against it.
+
+.EXAMPLE
+    ./build.ps1 -Task Package
+
+    Regenerates the MAML help, builds Release and checks the module folder a publish would upload.
+
 .EXAMPLE
     ./build.ps1 -Task Publish -ApiKey $env:PSGALLERY_API_KEY -Live
+
+    Packages and publishes to the PowerShell Gallery; without -Live it only shows what it would upload.
 #>
 [CmdletBinding()]
 param(
+    # The tasks to run, in the order given.
     [ValidateSet('Build', 'Test', 'Help', 'Package', 'Publish')]
     [string[]] $Task = @('Build'),
 
+    # The build configuration of Build and Test; Package always builds Release.
     [ValidateSet('Debug', 'Release')]
     [string] $Configuration = 'Debug',
 
+    # The PSResourceGet repository Publish uploads to.
     [string] $Repository = 'PSGallery',
 
+    # The repository's API key, for Publish -Live.
     [string] $ApiKey,
 
     # Publish for real; without it Publish only shows what it would upload.
@@ -51,25 +66,16 @@ function Invoke-Native {
 
 function Invoke-Build {
     param([string] $BuildConfiguration = $Configuration)
-    Invoke-Native dotnet @('build', (Join-Path $root 'K8sComm.slnx'), '-c', $BuildConfiguration)
+    # The module only; Test builds the test projects it needs.
+    Invoke-Native dotnet @('build', (Join-Path $root 'src' 'K8sComm'), '-c', $BuildConfiguration)
     Write-Host "Module laid out in $moduleDir"
 }
 
 function Invoke-Test {
     Invoke-Native dotnet @('test', (Join-Path $root 'K8sComm.slnx'), '-c', $Configuration)
-    $pester = Get-Module -ListAvailable -Name Pester | Where-Object Version -ge '5.0.0' | Sort-Object Version -Descending | Select-Object -First 1
-    if (-not $pester) {
-        Write-Warning 'Pester 5 is not installed: skipping tests/*.Tests.ps1.'
-        return
-    }
-    Import-Module $pester
-    $configuration = New-PesterConfiguration
-    $configuration.Run.Path = Join-Path $root 'tests'
-    $configuration.Run.Exit = $false
-    $configuration.Run.PassThru = $true
-    $configuration.Output.Verbosity = 'Detailed'
-    $result = Invoke-Pester -Configuration $configuration
-    if ($result.FailedCount -gt 0) { throw "$($result.FailedCount) Pester test(s) failed." }
+    # Pester comes from NuGet through tests/K8sComm.Tools, restored by the test run above.
+    & (Join-Path $root 'tests' 'Invoke-PesterSuite.ps1') -Configuration $Configuration
+    if ($LASTEXITCODE -ne 0) { throw 'The Pester suite failed.' }
 }
 
 function Invoke-Help {

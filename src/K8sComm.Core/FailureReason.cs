@@ -10,6 +10,8 @@ public enum FailureReason
     KubeconfigMalformed,
     /// <summary>A kubeconfig exists but can't be read (permissions, a directory). Arguments: file, the OS's reason.</summary>
     KubeconfigUnreadable,
+    /// <summary>A path that can't name a file (a null character, an unknown drive). Arguments: path, problem.</summary>
+    PathInvalid,
     ContextNotFound,
     NoCurrentContext,
     ClusterNotFound,
@@ -36,6 +38,10 @@ public enum FailureReason
     Timeout,
     /// <summary>A bearer token or basic credentials would have gone over plain http.</summary>
     UnencryptedAuthentication,
+    /// <summary>An exec credential plugin's command can't be started. Arguments: command, user, install hint.</summary>
+    ExecPluginNotFound,
+    /// <summary>An exec credential plugin ran but gave no usable credential. Arguments: command, user, problem.</summary>
+    ExecPluginFailed,
     /// <summary>The token file named by the endpoint can't be read.</summary>
     TokenFileUnreadable,
     /// <summary>401 from the API server.</summary>

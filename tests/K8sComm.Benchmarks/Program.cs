@@ -18,6 +18,8 @@ switch (args.FirstOrDefault())
     case "import":
         Console.WriteLine(await ImportBenchmark.RunAsync());
         return 0;
+    case "pwsh-import":
+        return await PwshImportBenchmark.RunAsync(args[1..]);
     default:
         Console.Error.WriteLine("""
             usage: K8sComm.Benchmarks <verb> [args]
@@ -26,6 +28,7 @@ switch (args.FirstOrDefault())
               kubelets [sizes...]                  kubelet fleet start and memory (default 100 1000 5000)
               kubeconfig [contexts] [iterations]   resolve all contexts of a large kubeconfig (default 500)
               import                               Import-Module plus first call in a fresh process
+              pwsh-import [rounds] [manifest]      the same in a fresh real pwsh, against bare pwsh and PSResourceGet
               kubelet-check [nodes] [openssl] [runs]  Test-KubeletCertificate -All in pwsh vs an openssl loop (5000 200 1)
             """);
         return 2;

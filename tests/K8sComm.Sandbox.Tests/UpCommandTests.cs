@@ -48,8 +48,18 @@ public sealed class UpCommandTests
         var kubeconfig = Regex.Match(text, @"export KUBECONFIG=(\S+)").Groups[1].Value;
         var port = int.Parse(Regex.Match(text, @"export KUBERNETES_SERVICE_PORT=(\d+)").Groups[1].Value);
         Assert.Contains("export KUBERNETES_SERVICE_HOST=127.0.0.1", text);
+        // The same environment in pwsh's form, for the quick start in pwsh.
+        Assert.Contains($"$env:KUBECONFIG = '{kubeconfig}'", text);
+        Assert.Contains($"$env:KUBERNETES_SERVICE_PORT = '{port}'", text);
+        Assert.Contains("$env:KUBERNETES_SERVICE_HOST = '127.0.0.1'", text);
         Assert.True(File.Exists(kubeconfig), kubeconfig);
-        Assert.Contains($"server: \"https://127.0.0.1:{port}\"", await File.ReadAllTextAsync(kubeconfig));
+        // KUBECONFIG is the file with several contexts, so the quick start's -All lists more than one.
+        var content = await File.ReadAllTextAsync(kubeconfig);
+        Assert.Contains($"server: \"https://127.0.0.1:{port}\"", content);
+        foreach (var context in new[] { "sandbox-admin", "sandbox-token", "sandbox-sa", "sandbox-insecure" })
+        {
+            Assert.Contains($"name: \"{context}\"", content);
+        }
 
         await Terminate(process);
         await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));

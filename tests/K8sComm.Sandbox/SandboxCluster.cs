@@ -108,7 +108,8 @@ public sealed class SandboxCluster : IAsyncDisposable
             };
             var state = ClusterSeed.Build(layout);
             var handler = new ApiRequestHandler(state,
-                new Authenticator(pki, adminToken, policy.Anonymous), new Authorizer(policy), proxy, apiServer.Authority);
+                new Authenticator(pki, adminToken, policy.Anonymous), new Authorizer(policy), proxy, apiServer.Authority,
+                options.SelfSubjectReviewVersions);
             apiServer.Attach(handler.HandleAsync);
 
             var cluster = new SandboxCluster(options, pki, adminToken, apiServer, fleet, backends, proxy, state, policy,

@@ -35,6 +35,11 @@ public sealed record SandboxOptions
     /// RSA key generation is slow (0.2–1 s per key on a small machine, five keys per cluster): use it only when RSA matters.</summary>
     public KeyKind Keys { get; init; } = KeyKind.EcdsaP256;
 
+    /// <summary>The authentication.k8s.io versions whose SelfSubjectReview the API server serves; the rest
+    /// answer 404. Default: v1 and v1beta1, as v1.32 does. A v1.26 server serves none (v1alpha1 only with
+    /// the APISelfSubjectReview feature gate).</summary>
+    public IReadOnlyList<string> SelfSubjectReviewVersions { get; init; } = ["v1", "v1beta1"];
+
     /// <summary>The service account whose token, ca.crt and namespace fill <see cref="SandboxFiles.ServiceAccountDirectory"/>.</summary>
     public string ServiceAccountNamespace { get; init; } = "default";
     public string ServiceAccountName { get; init; } = "default";

@@ -23,14 +23,16 @@ public sealed class GetApiServerEndpointTests : IAsyncLifetime
         Assert.Empty(result.Errors);
         dynamic endpoint = Assert.Single(result.Output);
         Assert.Equal("sandbox-admin", (string)endpoint.Context);
-        Assert.Equal(_cluster.ApiServerUri, (Uri)endpoint.Server);
+        // As the kubeconfig writes it (no slash added), with the parsed form beside it.
+        Assert.Equal(_cluster.ApiServerUri.ToString().TrimEnd('/'), (string)endpoint.Server);
+        Assert.Equal(_cluster.ApiServerUri, (Uri)endpoint.ServerUri);
         Assert.Equal(_cluster.ApiServerUri.Port, (int)endpoint.Port);
         Assert.Equal("Kubeconfig", endpoint.Source.ToString());
         Assert.Equal("certificate-authority-data", (string)endpoint.CertificateAuthority.Source);
         Assert.NotNull((string?)endpoint.CertificateAuthority.Sha256Fingerprint);
-        var methods = ((object[])endpoint.Authentication).Cast<dynamic>().ToArray();
+        var methods = ((IEnumerable<object>)endpoint.Authentication).Cast<dynamic>().ToArray();
         Assert.Contains(methods, m => m.Kind.ToString() == "ClientCertificate" && ((string)m.Subject).Contains("sandbox-admin"));
-        Assert.Empty((object[])endpoint.Findings);
+        Assert.Empty((IEnumerable<object>)endpoint.Findings);
         Assert.Null(endpoint.Probe);
     }
 
@@ -45,7 +47,7 @@ public sealed class GetApiServerEndpointTests : IAsyncLifetime
         Assert.True(result.Output.Count >= 3);
         var contexts = result.Output.Select(o => (string)o.Properties["Context"].Value).ToArray();
         Assert.Equal(contexts.Order(StringComparer.Ordinal), contexts);
-        Assert.Contains(result.Output, o => ((object[])o.Properties["Findings"].Value).Cast<dynamic>()
+        Assert.Contains(result.Output, o => ((IEnumerable<object>)o.Properties["Findings"].Value).Cast<dynamic>()
             .Any(f => (string)f.Id == "InsecureSkipTlsVerify" && f.Severity.ToString() == "High"));
     }
 
@@ -81,7 +83,7 @@ public sealed class GetApiServerEndpointTests : IAsyncLifetime
         Assert.True((bool?)probe.Ready);
         Assert.Equal("Rejected", probe.AnonymousAccess.ToString());
         Assert.Equal("sandbox-admin", (string)probe.Identity);
-        Assert.NotEmpty((object[])probe.ServerAddressByClientCIDRs);
+        Assert.NotEmpty((IEnumerable<object>)probe.ServerAddressByClientCIDRs);
     }
 
     [Fact]
@@ -112,8 +114,8 @@ public sealed class GetApiServerEndpointTests : IAsyncLifetime
             """, ModuleSession.Vars(("Path", _cluster.Files.MultiContextKubeconfig)));
 
         Assert.Empty(result.Errors);
-        Assert.Matches(@"Context\s+Server\s+User\s+Namespace\s+Auth\s+Findings", result.HostText);
-        Assert.Contains(_cluster.ApiServerUri.ToString(), result.HostText);
+        Assert.Matches(@"Context\s+Server\s+Auth\s+Verdict", result.HostText);
+        Assert.Contains(_cluster.ApiServerUri.ToString().TrimEnd('/'), result.HostText);
     }
 
     [Fact]
@@ -176,6 +178,20 @@ public sealed class GetApiServerEndpointTests : IAsyncLifetime
 
         Assert.Empty(result.Errors);
         Assert.Equal(["sandbox-token"], result.Output.Select(o => o.ToString()));
+    }
+
+    [Fact]
+    public void Context_names_tab_complete_from_kubeconfig_content_in_a_variable()
+    {
+        using var session = ModuleSession.Start();
+        var result = session.Invoke("""
+            $text = [IO.File]::ReadAllText($Path)
+            $line = 'Get-ApiServerEndpoint -KubeconfigContent $text -Context sandbox-i'
+            (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches | ForEach-Object CompletionText
+            """, ModuleSession.Vars(("Path", _cluster.Files.MultiContextKubeconfig)));
+
+        Assert.Empty(result.Errors);
+        Assert.Equal(["sandbox-insecure"], result.Output.Select(o => o.ToString()));
     }
 
     [Fact]

@@ -11,7 +11,7 @@ public sealed class ProcessEnvironment;
 [Collection(nameof(ProcessEnvironment))]
 public sealed class InClusterTests : IAsyncLifetime, IDisposable
 {
-    private static readonly string[] Variables = ["KUBECONFIG", "HOME", "KUBERNETES_SERVICE_HOST", "KUBERNETES_SERVICE_PORT"];
+    private static readonly string[] Variables = ["KUBECONFIG", "HOME", "KUBERNETES_SERVICE_HOST", "KUBERNETES_SERVICE_PORT", "POD_NAMESPACE"];
     private readonly Dictionary<string, string?> _saved = Variables.ToDictionary(v => v, Environment.GetEnvironmentVariable);
     private readonly string _emptyHome = Directory.CreateTempSubdirectory("k8scomm-home-").FullName;
     private SandboxCluster _cluster = null!;
@@ -19,8 +19,9 @@ public sealed class InClusterTests : IAsyncLifetime, IDisposable
     public async Task InitializeAsync()
     {
         _cluster = await SandboxCluster.StartAsync(new SandboxOptions { NodeCount = 1 });
-        // Nothing to find: no KUBECONFIG, and a home without ~/.kube/config.
-        Environment.SetEnvironmentVariable("KUBECONFIG", null);
+        // Nothing to find: no KUBECONFIG, a home without ~/.kube/config, and no pod around us, whatever the
+        // caller's shell exports (the sandbox's `up` tells users to export KUBERNETES_SERVICE_HOST/PORT).
+        foreach (var name in Variables) Environment.SetEnvironmentVariable(name, null);
         Environment.SetEnvironmentVariable("HOME", _emptyHome);
     }
 
@@ -50,7 +51,7 @@ public sealed class InClusterTests : IAsyncLifetime, IDisposable
         Assert.Equal("InCluster", endpoint.Source.ToString());
         Assert.Equal(_cluster.ApiServerUri.Port, (int)endpoint.Port);
         Assert.Equal(File.ReadAllText(Path.Combine(_cluster.Files.ServiceAccountDirectory, "namespace")).Trim(), (string)endpoint.Namespace);
-        Assert.Contains(((object[])endpoint.Authentication).Cast<dynamic>(), m => m.Kind.ToString() == "TokenFile");
+        Assert.Contains(((IEnumerable<object>)endpoint.Authentication).Cast<dynamic>(), m => m.Kind.ToString() == "TokenFile");
         Assert.True((bool?)endpoint.Probe.ChainTrusted);
         Assert.StartsWith("system:serviceaccount:", (string)endpoint.Probe.Identity);
         string token = File.ReadAllText(Path.Combine(_cluster.Files.ServiceAccountDirectory, "token")).Trim();
@@ -113,7 +114,7 @@ public sealed class InClusterTests : IAsyncLifetime, IDisposable
         using var session = ModuleSession.Start();
         var result = session.Invoke("""
             $e = Get-ApiServerEndpoint -Probe
-            '{0}|{1}|{2}|{3}' -f $e.Context, $e.Cluster, $e.User, $e.Server.OriginalString
+            '{0}|{1}|{2}|{3}' -f $e.Context, $e.Cluster, $e.User, $e.Server
             $e.Probe.Identity
             """);
 

@@ -34,7 +34,8 @@ public sealed class IsolationTests
 
         Assert.True(outcome.ExitCode == 0, outcome.StandardError + outcome.StandardOutput);
         var lines = outcome.StandardOutput.Split('\n', StringSplitOptions.TrimEntries);
-        Assert.Contains($"server|{cluster.ApiServerUri}|True", lines);
+        // Server is the kubeconfig's string as written (the sandbox writes no trailing slash).
+        Assert.Contains($"server|{cluster.ApiServerUri.ToString().TrimEnd('/')}|True", lines);
         Assert.Contains("loaded|YamlDotNet|13|Default", lines);
         Assert.Contains("loaded|YamlDotNet|18|K8sComm", lines);
         Assert.Contains("loaded|BouncyCastle.Cryptography|2|Default", lines);
@@ -63,7 +64,7 @@ public sealed class IsolationTests
         Assert.True(outcome.ExitCode == 0, outcome.StandardError + outcome.StandardOutput);
         var lines = outcome.StandardOutput.Split('\n', StringSplitOptions.TrimEntries);
         Assert.Contains("other-yaml|42", lines);
-        Assert.Contains($"server|{cluster.ApiServerUri}", lines);
+        Assert.Contains($"server|{cluster.ApiServerUri.ToString().TrimEnd('/')}", lines);
         Assert.Contains("loaded|YamlDotNet|13|Default", lines);
         Assert.Contains("loaded|YamlDotNet|18|K8sComm", lines);
     }

@@ -14,8 +14,9 @@ public sealed class QuickStartTests
 
         Assert.True(outcome.ExitCode == 0, outcome.StandardError + outcome.StandardOutput);
         string shown = outcome.StandardOutput;
-        Assert.Matches(@"PS> Get-ApiServerEndpoint -All\s+Context\s+Server\s+User\s+Namespace\s+Auth\s+Findings", shown);
-        Assert.Matches(@"sandbox-insecure\s+https://127\.0\.0\.1:\d+/.*InsecureSkipTlsVerify", shown);
+        Assert.Matches(@"PS> Get-ApiServerEndpoint -All\s+Context\s+Server\s+Auth\s+Verdict", shown);
+        Assert.Matches(@"sandbox-insecure\s+https://127\.0\.0\.1:\d+\s+\S+\s+High \(\d+\)", shown);
+        Assert.Matches(@"High\s+InsecureSkipTlsVerify", shown);
         Assert.Matches(@"ChainTrusted\s+: True", shown);
         Assert.Contains("sandbox-admin: trusted=True " + anonymous + " identity=sandbox-admin", shown);
         Assert.Contains("Get-ApiServerEndpoint: The context 'no-such-context' is not in the kubeconfig.", shown);

@@ -3,7 +3,9 @@ using System.Net.Http.Headers;
 using System.Reflection;
 using System.Text;
 using System.Text.Json;
+using K8sComm.Core.Credentials;
 using K8sComm.Core.Discovery;
+using K8sComm.Core.IO;
 using K8sComm.Core.Tls;
 using K8sComm.Core.Transport;
 
@@ -88,7 +90,7 @@ public sealed class ApiServerClient : IDisposable
             AcceptAnyServerCertificate = _options.AcceptAnyServerCertificate,
             // A client that accepts any certificate only looks, so an unreadable CA need not stop it.
             Trust = _options.AcceptAnyServerCertificate ? null : trust ?? ServerTrustPolicy.For(endpoint),
-            ClientCertificate = _options.Anonymous ? null : () => endpoint.Credentials.ClientCertificate,
+            ClientCertificate = _options.Anonymous ? null : endpoint.Credentials.ClientCertificateAsync,
         };
         _http = new ServerHttpClient(target, new ServerHttpOptions
         {
@@ -104,12 +106,14 @@ public sealed class ApiServerClient : IDisposable
     /// and for a client that accepts any certificate.</summary>
     public ServerTrustVerdict? LastServerTrust => _http.LastServerTrust;
 
+    /// <summary>Every chain the server presented to this client's connections.</summary>
+    public PresentedCertificates Presented => _http.Presented;
+
     /// <summary>TLS handshakes this client has made: one per new pooled connection.</summary>
     public int Handshakes => _http.Handshakes;
 
     /// <summary>Whether this client would send credentials (it has some and is not anonymous).</summary>
-    public bool SendsCredentials => !_options.Anonymous &&
-        (Endpoint.Credentials.HasClientCertificate || Endpoint.Credentials.HasBearerToken || Endpoint.Credentials.HasBasic);
+    public bool SendsCredentials => !_options.Anonymous && Endpoint.Credentials.HasAny;
 
     public async Task<ApiResponse> GetAsync(string path, CancellationToken cancellationToken) =>
         await SendAsync(HttpMethod.Get, path, null, cancellationToken).ConfigureAwait(false);
@@ -143,11 +147,18 @@ public sealed class ApiServerClient : IDisposable
     /// <exception cref="K8sCommException">Transport, TLS, proxy or authentication-policy failures; never an HTTP status.</exception>
     public async Task<ApiResponse> SendAsync(HttpMethod method, string path, string? json, CancellationToken cancellationToken)
     {
-        using var request = new HttpRequestMessage(method, RequestUri(path));
-        if (json is not null)
-            request.Content = new StringContent(json, Encoding.UTF8, "application/json");
-        await PrepareAsync(request, cancellationToken).ConfigureAwait(false);
-        return ApiResponse.From(await _http.ReadAsync(request, cancellationToken).ConfigureAwait(false));
+        for (var attempt = 1; ; attempt++)
+        {
+            using var request = new HttpRequestMessage(method, RequestUri(path));
+            if (json is not null)
+                request.Content = new StringContent(json, Encoding.UTF8, "application/json");
+            var used = await PrepareAsync(request, cancellationToken).ConfigureAwait(false);
+            var response = ApiResponse.From(await _http.ReadAsync(request, cancellationToken).ConfigureAwait(false));
+            // A plugin's credential the server rejects is run for afresh once, as client-go does.
+            if (response.StatusCode != HttpStatusCode.Unauthorized || used is null || attempt > 1)
+                return response;
+            Endpoint.Credentials.Exec!.Invalidate(used);
+        }
     }
 
     /// <summary>The raw send: adds credentials (or refuses to, over plain http) and the user agent.
@@ -167,22 +178,30 @@ public sealed class ApiServerClient : IDisposable
 
     public void Dispose() => _http.Dispose();
 
-    private async Task PrepareAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    /// <returns>The plugin credential the request carries, if it carries one.</returns>
+    private async Task<ExecCredential?> PrepareAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         if (request.Headers.UserAgent.Count == 0)
             request.Headers.UserAgent.ParseAdd(UserAgent);
         if (request.Headers.Accept.Count == 0)
             request.Headers.Accept.ParseAdd("application/json");
-        await AddAuthorizationAsync(request, cancellationToken).ConfigureAwait(false);
+        return await AddAuthorizationAsync(request, cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task AddAuthorizationAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    private async Task<ExecCredential?> AddAuthorizationAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         if (_options.Anonymous)
-            return;
+            return null;
 
         var credentials = Endpoint.Credentials;
+        // A certificate or key that can't be read would otherwise mean a request with no identity at all.
+        if (credentials.Unusable is { Field: var field, Path: var file, Problem: var problem } && !field.EndsWith(".tokenFile", StringComparison.Ordinal))
+            throw CertificateMaterial.Invalid(field, $"cannot be read: '{file}' {problem}");
         var token = await ReadTokenAsync(credentials, cancellationToken).ConfigureAwait(false);
+        // A plugin is asked only when nothing else gives a token (client-go: the token wins over exec).
+        var fromPlugin = token is null && credentials.Exec is { } plugin
+            ? await plugin.GetAsync(cancellationToken).ConfigureAwait(false) : null;
+        token ??= fromPlugin?.Token;
         var basic = token is null && credentials.BasicUserName is not null;
         if ((token is not null || basic) && !_http.Target.IsTls && !_options.AllowUnencryptedAuthentication)
         {
@@ -198,6 +217,7 @@ public sealed class ApiServerClient : IDisposable
         else if (basic)
             request.Headers.Authorization = new AuthenticationHeaderValue("Basic",
                 Convert.ToBase64String(Encoding.UTF8.GetBytes($"{credentials.BasicUserName}:{credentials.BasicPassword}")));
+        return fromPlugin;
     }
 
     /// <summary>The token file wins over an inline token, as in client-go; it is read on every request.</summary>
@@ -207,14 +227,14 @@ public sealed class ApiServerClient : IDisposable
         {
             try
             {
-                var token = (await File.ReadAllTextAsync(file, cancellationToken).ConfigureAwait(false)).Trim();
+                var token = (await LocalFile.ReadAllTextAsync(file, LocalFileKind.Token, cancellationToken).ConfigureAwait(false)).Trim();
                 if (token.Length > 0)
                     return token;
             }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            catch (LocalFileException e)
             {
                 throw new K8sCommException(FailureReason.TokenFileUnreadable,
-                    $"The token file '{file}' can't be read: {e.Message}", file, [file], e);
+                    $"The token file {e.Message}.", file, [file], e);
             }
             if (credentials.BearerToken is null)
                 throw new K8sCommException(FailureReason.TokenFileUnreadable, $"The token file '{file}' is empty.", file, [file]);

@@ -7,7 +7,8 @@ namespace K8sComm.Core.Api;
 
 /// <summary>
 /// Probes an API server the way its endpoint would reach it, step by step (see <see cref="ProbeStepNames"/>).
-/// Each step's outcome is recorded on the result, never thrown; each is bounded by the step timeout.
+/// Each step's outcome is recorded on the result, never thrown; the whole probe is bounded by one time
+/// limit, so a server that trickles its answers holds an endpoint for that long and no longer.
 /// Credentials are sent only over a connection whose certificate verified (or where the endpoint says
 /// insecure-skip-tls-verify) and never as plain text: otherwise the steps that would carry them are
 /// recorded as skipped, with the reason.
@@ -15,26 +16,36 @@ namespace K8sComm.Core.Api;
 public static class ApiServerProber
 {
     private const string NamespacesPath = "/api/v1/namespaces";
-    private const string SelfSubjectReviewPath = "/apis/authentication.k8s.io/v1/selfsubjectreviews";
+    // As kubectl auth whoami: GA from v1.28, beta from v1.27, alpha (behind a feature gate) in v1.26.
+    private static readonly string[] SelfSubjectReviewVersions = ["v1", "v1beta1", "v1alpha1"];
     private const int LatencySamples = 3;
     // Probe answers are small; anything this big is a broken or hostile server.
     private const int MaxResponseBytes = 1024 * 1024;
 
+    /// <param name="timeout">Bounds the whole probe of this endpoint: steps still running then are recorded as
+    /// timed out, and steps not yet started as skipped.</param>
     /// <exception cref="OperationCanceledException">Only when <paramref name="cancellationToken"/> is cancelled.</exception>
-    public static async Task<ProbeResult> ProbeAsync(ResolvedEndpoint endpoint, TimeSpan stepTimeout, CancellationToken cancellationToken)
+    public static async Task<ProbeResult> ProbeAsync(ResolvedEndpoint endpoint, TimeSpan timeout, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(endpoint);
-        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(stepTimeout, TimeSpan.Zero);
-        var run = new ProbeRun(stepTimeout, cancellationToken);
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(timeout, TimeSpan.Zero);
+        using var run = new ProbeRun(timeout, cancellationToken);
+        var result = await ProbeStepsAsync(endpoint, timeout, run).ConfigureAwait(false);
+        return result with { Findings = ProbeFindings.Evaluate(result, DateTimeOffset.UtcNow) };
+    }
+
+    private static async Task<ProbeResult> ProbeStepsAsync(ResolvedEndpoint endpoint, TimeSpan stepTimeout, ProbeRun run)
+    {
         var result = new ProbeResult { Reachable = false };
 
         // tls: what the server presents, judged against the endpoint's own trust settings.
         var https = string.Equals(endpoint.Server.Scheme, Uri.UriSchemeHttps, StringComparison.OrdinalIgnoreCase);
         ServerTrustPolicy? policy = null;
         ServerTrustVerdict? trust = null;
+        TlsHandshakeResult? handshake = null;
         if (https)
         {
-            var handshake = await run.StepAsync(ProbeStepNames.Tls, ct => TlsHandshake.RunAsync(TlsHandshakeRequest.For(endpoint), stepTimeout, ct))
+            handshake = await run.StepAsync(ProbeStepNames.Tls, ct => TlsHandshake.RunAsync(TlsHandshakeRequest.For(endpoint), stepTimeout, ct))
                 .ConfigureAwait(false);
             if (handshake is null)
                 return run.SkipRest(result, $"no TLS connection: {run.LastError}");
@@ -75,8 +86,9 @@ public static class ApiServerProber
         }
 
         var credentials = endpoint.Credentials;
-        var hasCredentials = credentials.HasClientCertificate || credentials.HasBearerToken || credentials.HasBasic;
+        var hasCredentials = credentials.HasAny;
         var withheld = !hasCredentials ? null
+            : credentials.Unusable is { } file ? $"credentials not sent: {file.Field} names '{file.Path}', which {file.Problem}"
             // trust.Trusted already counts insecure-skip-tls-verify; no verdict at all means unreadable CA data.
             : https ? (trust?.Trusted == true ? null
                 : $"credentials withheld: the server certificate is not trusted ({trust?.Problem ?? result.ChainError})")
@@ -142,11 +154,7 @@ public static class ApiServerProber
                 run.Skip(ProbeStepNames.Identity, withheld!);
             else
             {
-                var identity = await run.StepAsync(ProbeStepNames.Identity, async ct =>
-                {
-                    var review = new V1SelfSubjectReview { ApiVersion = "authentication.k8s.io/v1", Kind = "SelfSubjectReview" };
-                    return ReadIdentity(await authenticated.CreateAsync(SelfSubjectReviewPath, review, ct).ConfigureAwait(false));
-                }).ConfigureAwait(false);
+                var identity = await run.StepAsync(ProbeStepNames.Identity, ct => WhoAmIAsync(authenticated, ct)).ConfigureAwait(false);
                 result = result with { Identity = identity };
             }
         }
@@ -173,6 +181,9 @@ public static class ApiServerProber
             return (TimeSpan?)samples[LatencySamples / 2];
         }).ConfigureAwait(false);
 
+        if (https && handshake is not null)
+            result = CheckLaterConnections(result, handshake.PresentedChain, policy, [anonymous, authenticated]);
+
         return result with
         {
             Reachable = result.Reachable || run.GotAnyResponse,
@@ -180,6 +191,61 @@ public static class ApiServerProber
             Steps = run.Steps,
         };
     }
+
+    /// <summary>
+    /// The first handshake is not the only one: each client connection is shown a certificate too. A server
+    /// that presents another one later must not keep the first one's verdict. Chains the connection judged
+    /// keep their verdict; the anonymous client's (which accepts anything) are judged here.
+    /// </summary>
+    private static ProbeResult CheckLaterConnections(ProbeResult result, IReadOnlyList<Org.BouncyCastle.X509.X509Certificate> first,
+        ServerTrustPolicy? policy, IEnumerable<ApiServerClient?> clients)
+    {
+        var firstLeaf = first.Count > 0 ? first[0].GetEncoded() : [];
+        var others = clients.OfType<ApiServerClient>().SelectMany(c => c.Presented.All)
+            .Where(seen => !seen.Leaf.AsSpan().SequenceEqual(firstLeaf))
+            .ToList();
+        if (others.Count == 0)
+            return result;
+
+        var at = DateTimeOffset.UtcNow;
+        var verdicts = others.Select(seen => seen.Verdict ?? policy?.Evaluate(seen.Certificates.Select(CertificateReader.Parse).ToList(), at)).ToList();
+        var worst = verdicts.FirstOrDefault(v => v is null || !v.Trusted);
+        if (worst is null)
+            return result with { CertificateChanged = true };
+
+        var fingerprint = CertificateReader.Describe(CertificateReader.Parse(others[verdicts.IndexOf(worst)].Leaf)).Sha256Fingerprint;
+        var why = worst?.Problem ?? "it could not be judged";
+        return result with
+        {
+            CertificateChanged = true,
+            ChainTrusted = worst is null ? null : result.ChainTrusted == true && worst.ChainTrusted,
+            NameMatches = worst is null ? result.NameMatches : result.NameMatches == true && worst.NameMatches,
+            ChainError = $"a later connection was shown another certificate (SHA-256 {fingerprint}): {why}",
+        };
+    }
+
+    /// <summary>SelfSubjectReview at the newest version the server serves, falling back on 404 as
+    /// <c>kubectl auth whoami</c> does; none served is "not supported", not a failure.</summary>
+    private static async Task<ProbeIdentity> WhoAmIAsync(ApiServerClient client, CancellationToken cancellationToken)
+    {
+        foreach (var version in SelfSubjectReviewVersions)
+        {
+            var review = new V1SelfSubjectReview { ApiVersion = $"authentication.k8s.io/{version}", Kind = "SelfSubjectReview" };
+            try
+            {
+                return ReadIdentity(await client.CreateAsync($"/apis/authentication.k8s.io/{version}/selfsubjectreviews", review, cancellationToken)
+                    .ConfigureAwait(false));
+            }
+            catch (ApiStatusException e) when (e.Code == 404)
+            {
+            }
+        }
+
+        throw new StepNotSupportedException("the server serves no SelfSubjectReview API (authentication.k8s.io v1, v1beta1 or v1alpha1; before v1.27 it is off by default)");
+    }
+
+    /// <summary>The server does not offer what a step asks for.</summary>
+    private sealed class StepNotSupportedException(string message) : Exception(message);
 
     private static async Task<bool?> HealthAsync(ProbeRun run, ApiServerClient client, string step, string path)
     {
@@ -205,15 +271,26 @@ public static class ApiServerProber
     private static ProbeIdentity ReadIdentity(V1SelfSubjectReview review) =>
         review.Status?.UserInfo?.Username is { } userName
             ? new ProbeIdentity(userName, review.Status.UserInfo.Groups?.ToList() ?? [])
-            : throw Invalid(SelfSubjectReviewPath, "it has no status.userInfo.username");
+            : throw Invalid("selfsubjectreviews", "it has no status.userInfo.username");
 
     private static K8sCommException Invalid(string path, string why) =>
         new(FailureReason.ResponseInvalid, $"The response to {path} can't be used: {why}.", path);
 
-    /// <summary>Runs steps one after another, each under its own deadline, and keeps the record.</summary>
-    private sealed class ProbeRun(TimeSpan stepTimeout, CancellationToken cancellationToken)
+    /// <summary>Runs steps under one deadline for the whole probe and keeps the record.</summary>
+    private sealed class ProbeRun : IDisposable
     {
         private readonly List<ProbeStep> _steps = [];
+        private readonly TimeSpan _timeout;
+        private readonly CancellationToken _cancellation;
+        private readonly CancellationTokenSource _deadline;
+
+        public ProbeRun(TimeSpan timeout, CancellationToken cancellation)
+        {
+            _timeout = timeout;
+            _cancellation = cancellation;
+            _deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
+            _deadline.CancelAfter(timeout);
+        }
 
         /// <summary>The steps in their canonical order (the anonymous step runs alongside others).</summary>
         public IReadOnlyList<ProbeStep> Steps
@@ -227,27 +304,41 @@ public static class ApiServerProber
         public string? LastError { get; private set; }
         public bool GotAnyResponse { get; private set; }
 
+        private string TimedOut => $"timed out: the probe's time limit of {_timeout.TotalSeconds:0.###} s ran out";
+
         public async Task<T?> StepAsync<T>(string name, Func<CancellationToken, Task<T>> action)
         {
-            cancellationToken.ThrowIfCancellationRequested();
+            _cancellation.ThrowIfCancellationRequested();
+            if (_deadline.IsCancellationRequested)
+            {
+                Skip(name, $"not started: the probe's time limit of {_timeout.TotalSeconds:0.###} s ran out");
+                LastError = TimedOut;
+                return default;
+            }
+
             var started = Stopwatch.GetTimestamp();
-            using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            deadline.CancelAfter(stepTimeout);
+            var status = ProbeStepStatus.Failed;
             string? error;
             try
             {
-                var value = await action(deadline.Token).ConfigureAwait(false);
+                var value = await action(_deadline.Token).ConfigureAwait(false);
                 GotAnyResponse = true;
                 Record(name, ProbeStepStatus.Succeeded, null, started);
                 return value;
             }
-            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            catch (OperationCanceledException) when (!_cancellation.IsCancellationRequested)
             {
-                error = $"timed out after {stepTimeout.TotalSeconds:0.###} s";
+                error = TimedOut;
             }
-            catch (K8sCommException e) when (e.Reason == FailureReason.Timeout && !cancellationToken.IsCancellationRequested)
+            catch (K8sCommException e) when (e.Reason == FailureReason.Timeout && !_cancellation.IsCancellationRequested)
             {
-                error = $"timed out after {stepTimeout.TotalSeconds:0.###} s: {e.Message}";
+                error = $"{TimedOut}: {e.Message}";
+            }
+            catch (StepNotSupportedException e)
+            {
+                GotAnyResponse = true;
+                status = ProbeStepStatus.NotSupported;
+                error = e.Message;
             }
             catch (ApiStatusException e)
             {
@@ -259,7 +350,7 @@ public static class ApiServerProber
                 // Our exceptions (K8sCommException) and the unexpected alike: recorded, never thrown.
                 error = e.Message;
             }
-            Record(name, ProbeStepStatus.Failed, error, started);
+            Record(name, status, error, started);
             return default;
         }
 
@@ -272,6 +363,8 @@ public static class ApiServerProber
                 Skip(name, reason);
             return result with { Steps = Steps };
         }
+
+        public void Dispose() => _deadline.Dispose();
 
         private void Record(string name, ProbeStepStatus status, string? error, long started)
         {

@@ -1,3 +1,4 @@
+using K8sComm.Core.Discovery;
 using K8sComm.Core.Tls;
 
 namespace K8sComm.Core.Api;
@@ -19,6 +20,8 @@ public enum ProbeStepStatus
     Succeeded,
     Failed,
     Skipped,
+    /// <summary>The server does not serve what the step asks (e.g. SelfSubjectReview before v1.27): not a failure.</summary>
+    NotSupported,
 }
 
 /// <summary>One step of a probe: its name, how it ended, why, and how long it took.</summary>
@@ -68,4 +71,11 @@ public sealed record ProbeResult
     public ProbeIdentity? Identity { get; init; }
     public TimeSpan Latency { get; init; }
     public IReadOnlyList<ProbeStep> Steps { get; init; } = Array.Empty<ProbeStep>();
+
+    /// <summary>A later connection was shown another certificate than the first (see <see cref="ChainTrusted"/>,
+    /// which then reflects the worst of them).</summary>
+    public bool CertificateChanged { get; init; }
+
+    /// <summary>What the probe found, in the same vocabulary as the kubeconfig's findings, worst first.</summary>
+    public IReadOnlyList<Finding> Findings { get; init; } = Array.Empty<Finding>();
 }

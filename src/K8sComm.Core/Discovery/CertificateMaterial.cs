@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
+using K8sComm.Core.IO;
 using K8sComm.Core.Tls;
 
 namespace K8sComm.Core.Discovery;
@@ -24,16 +25,16 @@ internal static class CertificateMaterial
         }
     }
 
-    /// <summary>Reads a file a kubeconfig field points at.</summary>
+    /// <summary>Reads a file a kubeconfig field points at: a regular file of certificate size.</summary>
     public static byte[] ReadFile(string path, string field)
     {
         try
         {
-            return File.ReadAllBytes(path);
+            return LocalFile.ReadAllBytes(path, LocalFileKind.Certificate);
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        catch (LocalFileException e)
         {
-            throw Invalid(field, $"cannot be read from '{path}'");
+            throw Invalid(field, $"cannot be read: {e.Message}");
         }
     }
 

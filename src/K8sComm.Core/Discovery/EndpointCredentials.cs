@@ -1,4 +1,5 @@
 using System.Security.Cryptography.X509Certificates;
+using K8sComm.Core.Credentials;
 
 namespace K8sComm.Core.Discovery;
 
@@ -11,6 +12,14 @@ public sealed class EndpointCredentials
 {
     /// <summary>PEM or DER bytes of the CA bundle, or null when none is configured.</summary>
     internal byte[]? CertificateAuthorityData { get; init; }
+
+    /// <summary>The certificate-authority file named but not readable: nothing can verify the server then,
+    /// and the system store is not a stand-in for the CA the user chose.</summary>
+    internal UnreadableFile? CertificateAuthorityUnreadable { get; init; }
+
+    /// <summary>A file the credentials need (client certificate, key, token file) that can't be read: they are
+    /// not sent, and steps that need them say so.</summary>
+    public UnreadableFile? Unusable { get; init; }
 
     internal string? BearerToken { get; init; }
 
@@ -34,6 +43,9 @@ public sealed class EndpointCredentials
         init => _clientCertificate = value is null ? null : new(value);
     }
 
+    /// <summary>A credential plugin that supplies a token or a client certificate when asked.</summary>
+    internal ExecCredentialPlugin? Exec { get; init; }
+
     internal string? BasicUserName { get; init; }
     internal string? BasicPassword { get; init; }
 
@@ -42,6 +54,14 @@ public sealed class EndpointCredentials
     public bool HasClientCertificate => _clientCertificate is not null;
     public bool HasBearerToken => BearerToken is not null || BearerTokenFile is not null;
     public bool HasBasic => BasicUserName is not null;
+    public bool HasExec => Exec is not null;
+
+    /// <summary>Whether any credential at all would be sent.</summary>
+    public bool HasAny => HasClientCertificate || HasBearerToken || HasBasic || HasExec;
+
+    /// <summary>The client certificate to present: the configured one, else the plugin's, if it gives one.</summary>
+    internal async ValueTask<X509Certificate2?> ClientCertificateAsync(CancellationToken cancellationToken) =>
+        ClientCertificate ?? (Exec is null ? null : (await Exec.GetAsync(cancellationToken).ConfigureAwait(false)).ClientCertificate);
 
     public override string ToString() => "EndpointCredentials (redacted)";
 }

@@ -109,21 +109,6 @@ public sealed class EndpointDiscovery
     public IReadOnlyList<ContextResolution> ResolveAll(CancellationToken cancellationToken = default) =>
         _inCluster is not null ? [_inCluster] : _resolver.ResolveAll(_config!, cancellationToken);
 
-    /// <summary>The request in one call. A single context that fails throws; with
-    /// <see cref="DiscoveryRequest.All"/> each failing context carries its own error.</summary>
-    public static IReadOnlyList<ContextResolution> Discover(
-        DiscoveryRequest request, TimeProvider? clock = null, CancellationToken cancellationToken = default)
-    {
-        var discovery = Open(request, clock, cancellationToken);
-        if (request.All && !discovery.IsInCluster)
-        {
-            return discovery.ResolveAll(cancellationToken);
-        }
-
-        var resolution = discovery.Resolve(request.Context);
-        return resolution.Error is null ? [resolution] : throw resolution.Error;
-    }
-
     // Like a context, the pod's endpoint carries its failure (say, no token mounted) rather than throwing
     // it, so the caller can still tell the user it went looking in the pod.
     private static ContextResolution InCluster(DiscoveryRequest request, IReadOnlyDictionary<string, string?> environment, TimeProvider? clock)

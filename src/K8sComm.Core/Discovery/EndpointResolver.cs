@@ -1,4 +1,7 @@
 using System.Security.Cryptography.X509Certificates;
+using K8sComm.Core.Credentials;
+using K8sComm.Core.IO;
+using K8sComm.Core.Text;
 
 namespace K8sComm.Core.Discovery;
 
@@ -81,6 +84,8 @@ public sealed class EndpointResolver(TimeProvider? clock = null)
                 : UserMaterial.None;
             var missingUser = user is null && context.User.Length > 0 ? context.User : null;
             var server = ServerUri(cluster, clusterMaterial.Bytes is not null || userMaterial.Certificate is not null);
+            UnreadableFile[] unreadable = [.. clusterMaterial.Unreadable is { } ca ? [ca] : Array.Empty<UnreadableFile>(), .. userMaterial.Unreadable];
+            var unusable = userMaterial.Unreadable.FirstOrDefault();
 
             return new ResolvedEndpoint
             {
@@ -89,6 +94,7 @@ public sealed class EndpointResolver(TimeProvider? clock = null)
                 User = context.User,
                 Namespace = context.Namespace.Length > 0 ? context.Namespace : "default",
                 Server = server,
+                ServerText = cluster.Server,
                 Source = EndpointSource.Kubeconfig,
                 SourceFile = cluster.SourceFile,
                 TlsServerName = cluster.TlsServerName,
@@ -96,19 +102,33 @@ public sealed class EndpointResolver(TimeProvider? clock = null)
                 CertificateAuthority = clusterMaterial.Info,
                 InsecureSkipTlsVerify = cluster.InsecureSkipTlsVerify,
                 Authentication = userMaterial.Methods,
+                UnreadableFiles = unreadable,
                 Findings = EndpointFindings.Evaluate(server, cluster.InsecureSkipTlsVerify,
-                    clusterMaterial.Bytes is not null, userMaterial.Methods, now, missingUser),
+                    clusterMaterial.Bytes is not null || clusterMaterial.Unreadable is not null, userMaterial.Methods, now, missingUser, unreadable,
+                    UrlsWithCredentials(cluster)),
                 Credentials = new EndpointCredentials
                 {
                     CertificateAuthorityData = clusterMaterial.Bytes,
+                    CertificateAuthorityUnreadable = clusterMaterial.Unreadable,
+                    Unusable = unusable,
                     BearerToken = userMaterial.User?.Token,
                     BearerTokenFile = userMaterial.User?.Token is null ? userMaterial.User?.TokenFile : null,
                     ClientCertificateLoader = userMaterial.Certificate is { } certificate ? () => certificate.Value : null,
+                    Exec = userMaterial.User?.Exec is { } exec
+                        ? new ExecCredentialPlugin(exec, new ExecClusterInfo(server, cluster.TlsServerName, cluster.InsecureSkipTlsVerify,
+                            clusterMaterial.Bytes, ProxyUri(cluster)), context.User)
+                        : null,
                     BasicUserName = userMaterial.User?.Username,
                     BasicPassword = userMaterial.User?.Password,
                 },
             };
         }
+
+        private static IReadOnlyList<(string Field, string Url)> UrlsWithCredentials(KubeconfigCluster cluster) =>
+            new[] { ("server", cluster.Server), ("proxy-url", cluster.ProxyUrl ?? "") }
+                .Where(entry => DisplayText.HasCredentials(entry.Item2))
+                .Select(entry => ($"clusters[{cluster.Name}].{entry.Item1}", DisplayText.RedactUrl(entry.Item2)))
+                .ToArray();
 
         private static T Cached<T>(Dictionary<string, T> cache, string key, Func<T> read)
         {
@@ -159,44 +179,47 @@ public sealed class EndpointResolver(TimeProvider? clock = null)
         }
     }
 
-    /// <summary>A cluster's CA: its bytes for the probe and its facts for the user. Data wins over file, as in client-go.</summary>
-    private sealed record ClusterMaterial(byte[]? Bytes, CertificateAuthorityInfo Info)
+    /// <summary>A cluster's CA: its bytes for the probe and its facts for the user. Data wins over file, as in
+    /// client-go. A file that can't be read leaves no bytes, and no fallback to the system store either.</summary>
+    private sealed record ClusterMaterial(byte[]? Bytes, CertificateAuthorityInfo Info, UnreadableFile? Unreadable)
     {
         public static ClusterMaterial Read(KubeconfigCluster cluster)
         {
-            var (bytes, source, field) = cluster switch
+            if (cluster.CertificateAuthorityData is { } data)
             {
-                { CertificateAuthorityData: { } data } => (
-                    CertificateMaterial.DecodeData(data, Field(cluster, "certificate-authority-data")),
-                    "certificate-authority-data",
-                    Field(cluster, "certificate-authority-data")),
-                { CertificateAuthority: { } path } => (
-                    CertificateMaterial.ReadFile(path, Field(cluster, "certificate-authority")),
-                    path,
-                    Field(cluster, "certificate-authority")),
-                _ => (null, "none", ""),
-            };
-            if (bytes is null)
-            {
-                return new(null, new CertificateAuthorityInfo(source, null));
+                var field = Field(cluster, "certificate-authority-data");
+                var decoded = CertificateMaterial.DecodeData(data, field);
+                return new(decoded, new CertificateAuthorityInfo("certificate-authority-data", CertificateMaterial.ReadBundle(decoded, field)), null);
             }
 
-            return new(bytes, new CertificateAuthorityInfo(source, CertificateMaterial.ReadBundle(bytes, field)));
+            if (cluster.CertificateAuthority is not { } path)
+            {
+                return new(null, new CertificateAuthorityInfo("none", null), null);
+            }
+
+            var unreadable = new List<UnreadableFile>(1);
+            var bytes = UnreadableFile.TryRead(path, Field(cluster, "certificate-authority"), LocalFileKind.Certificate, unreadable);
+            return bytes is null
+                ? new(null, new CertificateAuthorityInfo(path, null), unreadable[0])
+                : new(bytes, new CertificateAuthorityInfo(path, CertificateMaterial.ReadBundle(bytes, Field(cluster, "certificate-authority"))), null);
         }
 
         private static string Field(KubeconfigCluster cluster, string key) => $"clusters[{cluster.Name}].{key}";
     }
 
-    /// <summary>A user's authentication methods (safe to show) and, loaded on first use, the client certificate with its key.</summary>
+    /// <summary>A user's authentication methods (safe to show), the files it names that can't be read, and,
+    /// loaded on first use, the client certificate with its key.</summary>
     private sealed class UserMaterial
     {
-        public static readonly UserMaterial None = new(null, [], null);
+        public static readonly UserMaterial None = new(null, [], null, []);
 
-        private UserMaterial(KubeconfigUser? user, IReadOnlyList<AuthenticationMethod> methods, Lazy<X509Certificate2>? certificate)
+        private UserMaterial(KubeconfigUser? user, IReadOnlyList<AuthenticationMethod> methods, Lazy<X509Certificate2>? certificate,
+            IReadOnlyList<UnreadableFile> unreadable)
         {
             User = user;
             Methods = methods;
             Certificate = certificate;
+            Unreadable = unreadable;
         }
 
         public KubeconfigUser? User { get; }
@@ -205,36 +228,52 @@ public sealed class EndpointResolver(TimeProvider? clock = null)
         /// <summary>Shared by every context of this user, so the key is imported at most once.</summary>
         public Lazy<X509Certificate2>? Certificate { get; }
 
+        public IReadOnlyList<UnreadableFile> Unreadable { get; }
+
         public static UserMaterial Read(KubeconfigUser user)
         {
             var methods = new List<AuthenticationMethod>();
-            var certificate = ReadClientCertificate(user, methods);
+            var unreadable = new List<UnreadableFile>();
+            var certificate = ReadClientCertificate(user, methods, unreadable);
             if (user.Token is not null) methods.Add(new(AuthenticationKind.Token));
-            else if (user.TokenFile is not null) methods.Add(new(AuthenticationKind.TokenFile, user.TokenFile));
-            if (user.Exec is { } exec) methods.Add(new(AuthenticationKind.Exec, string.Join(' ', [exec.Command, .. exec.Args])));
+            else if (user.TokenFile is not null)
+            {
+                methods.Add(new(AuthenticationKind.TokenFile, user.TokenFile));
+                // client-go reads it when the client is built; so do we, to say now that it can't be.
+                if (UnreadableFile.TryRead(user.TokenFile, $"users[{user.Name}].tokenFile", LocalFileKind.Token, unreadable) is { } token)
+                    Array.Clear(token);
+            }
+            if (user.Exec is { } exec) methods.Add(new(AuthenticationKind.Exec, string.Join(' ', [exec.Command, .. DisplayText.RedactArguments(exec.Args)])));
             if (user.AuthProvider is { } provider) methods.Add(new(AuthenticationKind.AuthProvider, provider));
             if (user.Username is not null || user.Password is not null) methods.Add(new(AuthenticationKind.Basic, user.Username));
-            return new(user, methods, certificate);
+            return new(user, methods, certificate, unreadable);
         }
 
         /// <summary>Reads and checks certificate and key now (naming the field that is wrong); imports the key later.</summary>
-        private static Lazy<X509Certificate2>? ReadClientCertificate(KubeconfigUser user, List<AuthenticationMethod> methods)
+        private static Lazy<X509Certificate2>? ReadClientCertificate(KubeconfigUser user, List<AuthenticationMethod> methods,
+            List<UnreadableFile> unreadable)
         {
             string Field(string key) => $"users[{user.Name}].{key}";
             var (certificate, certificateField) = user switch
             {
                 { ClientCertificateData: { } data } => (CertificateMaterial.DecodeData(data, Field("client-certificate-data")), Field("client-certificate-data")),
-                { ClientCertificate: { } path } => (CertificateMaterial.ReadFile(path, Field("client-certificate")), Field("client-certificate")),
+                { ClientCertificate: { } path } => (UnreadableFile.TryRead(path, Field("client-certificate"), LocalFileKind.Certificate, unreadable), Field("client-certificate")),
                 _ => (null, ""),
             };
             var (key, keyField) = user switch
             {
                 { ClientKeyData: { } data } => (CertificateMaterial.DecodeData(data, Field("client-key-data")), Field("client-key-data")),
-                { ClientKey: { } path } => (CertificateMaterial.ReadFile(path, Field("client-key")), Field("client-key")),
+                { ClientKey: { } path } => (UnreadableFile.TryRead(path, Field("client-key"), LocalFileKind.Certificate, unreadable), Field("client-key")),
                 _ => (null, Field("client-key-data")),
             };
             if (certificate is null)
             {
+                if (user.ClientCertificate is not null)
+                {
+                    // Named but unreadable: still a way this user authenticates, and the finding says why it can't.
+                    methods.Add(new(AuthenticationKind.ClientCertificate, user.ClientCertificate));
+                }
+
                 return null;
             }
 
@@ -246,7 +285,9 @@ public sealed class EndpointResolver(TimeProvider? clock = null)
 
             if (key is null)
             {
-                throw CertificateMaterial.Invalid(keyField, "is missing: a client certificate needs its private key");
+                return user.ClientKey is not null && unreadable.Count > 0
+                    ? null
+                    : throw CertificateMaterial.Invalid(keyField, "is missing: a client certificate needs its private key");
             }
 
             CertificateMaterial.CheckPemPrivateKey(key, keyField);

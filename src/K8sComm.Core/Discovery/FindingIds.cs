@@ -15,6 +15,41 @@ public static class FindingIds
     public const string UserNotFound = nameof(UserNotFound);
     public const string InsecureWithCertificateAuthority = nameof(InsecureWithCertificateAuthority);
 
+    /// <summary>A file a kubeconfig field names can't be read. Arguments: field, file, why.</summary>
+    public const string FileUnreadable = nameof(FileUnreadable);
+
+    /// <summary>A password or query parameters in the server URL or proxy-url. Arguments: field, URL (redacted).</summary>
+    public const string CredentialInUrl = nameof(CredentialInUrl);
+
+    // What -Probe sees on the wire (see Api.ProbeFindings).
+
+    /// <summary>The presented chain does not verify against the endpoint's trust. Arguments: why.</summary>
+    public const string ServerCertificateUntrusted = nameof(ServerCertificateUntrusted);
+
+    /// <summary>The certificate does not carry the name the client connects by. Arguments: name, why.</summary>
+    public const string ServerNameMismatch = nameof(ServerNameMismatch);
+
+    /// <summary>Arguments: the day it expired (yyyy-MM-dd).</summary>
+    public const string ServerCertificateExpired = nameof(ServerCertificateExpired);
+
+    /// <summary>Arguments: the day it expires, the warning window in days.</summary>
+    public const string ServerCertificateExpiring = nameof(ServerCertificateExpiring);
+
+    /// <summary>Weak keys or signatures in the presented chain. Arguments: the weaknesses, joined.</summary>
+    public const string ServerCertificateWeak = nameof(ServerCertificateWeak);
+
+    /// <summary>A later connection was shown another certificate than the first. Arguments: why.</summary>
+    public const string ServerCertificateChanged = nameof(ServerCertificateChanged);
+
+    /// <summary>Anonymous requests are served (2xx on /api/v1/namespaces).</summary>
+    public const string AnonymousAccessAllowed = nameof(AnonymousAccessAllowed);
+
+    /// <summary>Anonymous requests are authenticated as system:anonymous and only authorization denies them.</summary>
+    public const string AnonymousAccessDenied = nameof(AnonymousAccessDenied);
+
+    /// <summary>The endpoint has credentials the probe kept back. Arguments: why.</summary>
+    public const string CredentialsWithheld = nameof(CredentialsWithheld);
+
     // A kubelet's serving certificate and API (Kubelets/).
     public const string KubeletUnreachable = nameof(KubeletUnreachable);
     public const string KubeletPrivateAddress = nameof(KubeletPrivateAddress);
@@ -43,9 +78,24 @@ internal static class EndpointFindings
 
     public static IReadOnlyList<Finding> Evaluate(
         Uri server, bool insecureSkipTlsVerify, bool hasCertificateAuthority,
-        IReadOnlyList<AuthenticationMethod> authentication, DateTimeOffset now, string? missingUser = null)
+        IReadOnlyList<AuthenticationMethod> authentication, DateTimeOffset now, string? missingUser = null,
+        IReadOnlyList<UnreadableFile>? unreadable = null, IReadOnlyList<(string Field, string Url)>? urlsWithCredentials = null)
     {
         var findings = new List<Finding>();
+        foreach (var (field, url) in urlsWithCredentials ?? [])
+        {
+            findings.Add(new(FindingIds.CredentialInUrl, FindingSeverity.Medium,
+                $"{field} carries a secret in the URL itself ({url}): it ends up in logs, shell history and error messages; move it to the user's credentials.",
+                [field, url]));
+        }
+
+        foreach (var file in unreadable ?? [])
+        {
+            findings.Add(new(FindingIds.FileUnreadable, FindingSeverity.High,
+                $"{file.Field} names '{file.Path}', which {file.Problem}: what needs it (trust or credentials) is not used.",
+                [file.Field, file.Path, file.Problem]));
+        }
+
         if (missingUser is not null)
         {
             findings.Add(new(FindingIds.UserNotFound, FindingSeverity.Low,

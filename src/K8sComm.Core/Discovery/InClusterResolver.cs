@@ -1,3 +1,4 @@
+using K8sComm.Core.IO;
 using System.Net;
 using System.Net.Sockets;
 
@@ -84,7 +85,7 @@ public static class InClusterResolver
     /// <summary>client-go goes on without a CA when ca.crt is missing; so do we, and the finding says so.</summary>
     private static (byte[]? Bytes, CertificateAuthorityInfo Info) ReadCertificateAuthority(string path)
     {
-        if (!File.Exists(path))
+        if (!LocalFile.Exists(path))
         {
             return (null, new CertificateAuthorityInfo("none", null));
         }
@@ -101,8 +102,21 @@ public static class InClusterResolver
         }
 
         var file = Path.Combine(directory, "namespace");
-        var fromFile = File.Exists(file) ? File.ReadAllText(file).Trim() : "";
+        var fromFile = LocalFile.Exists(file) ? ReadNamespace(file) : "";
         return fromFile.Length > 0 ? fromFile : "default";
+    }
+
+    // As in client-go, a namespace file that can't be read means "default"; a pipe or device is never opened.
+    private static string ReadNamespace(string file)
+    {
+        try
+        {
+            return LocalFile.ReadAllText(file, LocalFileKind.Token).Trim();
+        }
+        catch (LocalFileException)
+        {
+            return "";
+        }
     }
 
     private static string? Get(IReadOnlyDictionary<string, string?> environment, string name) =>

@@ -52,8 +52,23 @@ public sealed record KubeconfigCluster(
     string? ProxyUrl,
     string SourceFile);
 
-/// <summary>An exec credential plugin; the values of its environment are deliberately not kept.</summary>
-internal sealed record KubeconfigExec(string Command, IReadOnlyList<string> Args, IReadOnlyList<string> EnvNames, string? ApiVersion);
+/// <summary>
+/// An exec credential plugin (users[].user.exec). Its environment values may be secrets, so it is a
+/// class with a redacting <see cref="ToString"/>, never a record.
+/// </summary>
+internal sealed class KubeconfigExec
+{
+    public required string Command { get; init; }
+    public IReadOnlyList<string> Args { get; init; } = [];
+    public IReadOnlyList<KeyValuePair<string, string>> Env { get; init; } = [];
+    public string? ApiVersion { get; init; }
+    public string? InstallHint { get; init; }
+    public bool ProvideClusterInfo { get; init; }
+    /// <summary>Never, IfAvailable or Always; empty when the file does not say (v1beta1 defaults to IfAvailable).</summary>
+    public string? InteractiveMode { get; init; }
+
+    public override string ToString() => $"KubeconfigExec {Command} (redacted)";
+}
 
 /// <summary>A named user. Holds secrets, so it is a class with a redacting <see cref="ToString"/>, never a record.</summary>
 internal sealed class KubeconfigUser

@@ -1,3 +1,5 @@
+using K8sComm.Core.IO;
+
 namespace K8sComm.Core.Discovery;
 
 /// <summary>
@@ -25,7 +27,7 @@ public static class KubeconfigLoader
         foreach (var file in files)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            parsed.Add(KubeconfigParser.Parse(file, ReadText(file)));
+            parsed.Add(KubeconfigParser.Parse(file, ReadText(file, cancellationToken)));
         }
 
         return Merge(parsed);
@@ -51,21 +53,21 @@ public static class KubeconfigLoader
         return new Kubeconfig(files.Select(f => f.Path).ToArray(), current, contexts, clusters, users);
     }
 
-    private static string ReadText(string file)
+    private static string ReadText(string file, CancellationToken cancellationToken)
     {
         try
         {
-            return File.ReadAllText(file);
+            return LocalFile.ReadAllText(file, LocalFileKind.Kubeconfig, cancellationToken);
         }
-        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        catch (LocalFileException e) when (e.Missing)
         {
             throw KubeconfigLocator.NotFound([file]);
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        catch (LocalFileException e)
         {
-            // The OS's reason (permission denied, a directory, ...) names no secret.
+            // The reason (a FIFO, too large, permission denied) names no secret.
             throw new K8sCommException(FailureReason.KubeconfigUnreadable,
-                $"The kubeconfig '{file}' cannot be read: {e.Message}", file, [file, e.Message], e);
+                $"The kubeconfig '{e.Path}' cannot be read: it {e.Problem}.", file, [e.Path, e.Problem], e);
         }
     }
 }

@@ -1,3 +1,5 @@
+using K8sComm.Core.IO;
+
 namespace K8sComm.Core.Discovery;
 
 /// <summary>Which kubeconfig files to read (<see cref="Files"/>, existing, in precedence order) and
@@ -27,13 +29,24 @@ public static class KubeconfigLocator
         string? homeDirectory,
         string? workingDirectory = null)
     {
-        string Full(string path) =>
-            workingDirectory is null ? Path.GetFullPath(path) : Path.GetFullPath(path, workingDirectory);
+        string Full(string path)
+        {
+            if (path.Contains('\0'))
+                throw PathInvalid(path, "contains a null character");
+            try
+            {
+                return workingDirectory is null ? Path.GetFullPath(path) : Path.GetFullPath(path, workingDirectory);
+            }
+            catch (Exception e) when (e is ArgumentException or NotSupportedException or PathTooLongException)
+            {
+                throw PathInvalid(path, e.Message);
+            }
+        }
 
         if (explicitPaths is { Count: > 0 })
         {
             var files = Distinct(explicitPaths.Where(p => p.Length > 0).Select(Full));
-            var missing = files.FirstOrDefault(f => !File.Exists(f));
+            var missing = files.FirstOrDefault(f => !LocalFile.Exists(f));
             if (missing is not null)
             {
                 throw NotFound([missing]);
@@ -47,7 +60,7 @@ public static class KubeconfigLocator
             var candidates = Distinct(kubeconfigVariable
                 .Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
                 .Select(Full));
-            return new KubeconfigLocation(candidates.Where(File.Exists).ToArray(), candidates);
+            return new KubeconfigLocation(candidates.Where(LocalFile.Exists).ToArray(), candidates);
         }
 
         if (string.IsNullOrEmpty(homeDirectory))
@@ -56,7 +69,7 @@ public static class KubeconfigLocator
         }
 
         var home = Path.Combine(homeDirectory, ".kube", "config");
-        return new KubeconfigLocation(File.Exists(home) ? [home] : [], [home]);
+        return new KubeconfigLocation(LocalFile.Exists(home) ? [home] : [], [home]);
     }
 
     /// <summary>Locates with this process's KUBECONFIG and home directory.</summary>
@@ -75,6 +88,13 @@ public static class KubeconfigLocator
             $"No kubeconfig found and not running in a pod. Looked in: {places}",
             searched,
             [places]);
+    }
+
+    /// <summary>A path no file system can hold (a null character, an illegal form): the user's typing, shown escaped.</summary>
+    public static K8sCommException PathInvalid(string path, string problem)
+    {
+        var shown = path.Replace("\0", "\\0", StringComparison.Ordinal);
+        return new K8sCommException(FailureReason.PathInvalid, $"The path '{shown}' is not valid: {problem}.", shown, [shown, problem]);
     }
 
     private static string[] Distinct(IEnumerable<string> paths) => paths.Distinct(StringComparer.Ordinal).ToArray();

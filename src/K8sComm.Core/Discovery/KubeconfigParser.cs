@@ -141,10 +141,20 @@ internal static class KubeconfigParser
             command = Absolute(command, dir)!;
         }
 
-        var envNames = r.Sequence(exec, "env")
-            .Select(item => r.String(r.Mapping(item, "an exec env entry"), "name") ?? "")
+        var env = r.Sequence(exec, "env")
+            .Select(item => r.Mapping(item, "an exec env entry"))
+            .Select(entry => KeyValuePair.Create(r.String(entry, "name") ?? "", r.String(entry, "value") ?? ""))
             .ToArray();
-        return new KubeconfigExec(command, r.StringList(exec, "args"), envNames, NullIfEmpty(r.String(exec, "apiVersion")));
+        return new KubeconfigExec
+        {
+            Command = command,
+            Args = r.StringList(exec, "args"),
+            Env = env,
+            ApiVersion = NullIfEmpty(r.String(exec, "apiVersion")),
+            InstallHint = NullIfEmpty(r.String(exec, "installHint")),
+            ProvideClusterInfo = r.Boolean(exec, "provideClusterInfo"),
+            InteractiveMode = NullIfEmpty(r.String(exec, "interactiveMode")),
+        };
     }
 
     private static string? Absolute(string? reference, string directory) =>

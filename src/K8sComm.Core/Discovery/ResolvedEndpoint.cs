@@ -60,7 +60,12 @@ public sealed record ResolvedEndpoint
     public required string? Cluster { get; init; }
     public required string? User { get; init; }
     public required string Namespace { get; init; }
+    /// <summary>The server for connecting (may hold user-info: show <see cref="ServerText"/> redacted instead).</summary>
     public required Uri Server { get; init; }
+
+    /// <summary>The server exactly as the kubeconfig writes it (<c>https://api.example:443</c> stays so), as
+    /// <c>kubectl config view</c> shows it; null means <see cref="Server"/>'s original string.</summary>
+    public string? ServerText { get; init; }
     public required EndpointSource Source { get; init; }
 
     /// <summary>The file that defined the cluster, or the service-account directory.</summary>
@@ -71,6 +76,9 @@ public sealed record ResolvedEndpoint
     public bool InsecureSkipTlsVerify { get; init; }
     public IReadOnlyList<AuthenticationMethod> Authentication { get; init; } = Array.Empty<AuthenticationMethod>();
     public IReadOnlyList<Finding> Findings { get; init; } = Array.Empty<Finding>();
+
+    /// <summary>Files the kubeconfig names that can't be read (each also a <see cref="FindingIds.FileUnreadable"/> finding).</summary>
+    public IReadOnlyList<UnreadableFile> UnreadableFiles { get; init; } = Array.Empty<UnreadableFile>();
     public required EndpointCredentials Credentials { get; init; }
 
     /// <summary>The host as it appears in a URL: IPv6 addresses are bracketed.</summary>

@@ -20,7 +20,15 @@ internal sealed record YamlTreeMapping(int Line, List<KeyValuePair<YamlTreeNode,
 /// </summary>
 internal static class YamlTree
 {
-    /// <summary>The first document's root, or null for an empty stream. Throws YamlException on bad syntax.</summary>
+    /// <summary>
+    /// How deep collections may nest. A kubeconfig needs about six levels; kubectl stops at 10,000, but
+    /// reading is recursive and must fit the 1 MB stack of any thread (tab completion runs on pwsh's), so
+    /// a hostile file ends in a clear error, not a stack overflow that kills the shell.
+    /// </summary>
+    public const int MaxDepth = 500;
+
+    /// <summary>The first document's root, or null for an empty stream. Throws YamlException on bad syntax
+    /// or nesting deeper than <see cref="MaxDepth"/>.</summary>
     public static YamlTreeNode? Load(string text)
     {
         var parser = new Parser(new StringReader(text));
@@ -30,13 +38,18 @@ internal static class YamlTree
             return null;
         }
 
-        return Read(parser, new Dictionary<string, YamlTreeNode>(StringComparer.Ordinal));
+        return Read(parser, new Dictionary<string, YamlTreeNode>(StringComparer.Ordinal), 0);
     }
 
-    private static YamlTreeNode Read(IParser parser, Dictionary<string, YamlTreeNode> anchors)
+    private static YamlTreeNode Read(IParser parser, Dictionary<string, YamlTreeNode> anchors, int depth)
     {
         var current = parser.Current ?? throw new SyntaxErrorException("unexpected end of the document");
         var line = (int)current.Start.Line;
+        if (depth > MaxDepth && current is SequenceStart or MappingStart)
+        {
+            throw new SyntaxErrorException(current.Start, current.End, $"exceeded max depth of {MaxDepth}");
+        }
+
         switch (current)
         {
             case Scalar scalar:
@@ -50,26 +63,27 @@ internal static class YamlTree
             case SequenceStart start:
             {
                 parser.MoveNext();
-                var node = Anchor(anchors, start.Anchor, new YamlTreeSequence(line, []));
+                var node = new YamlTreeSequence(line, []);
                 while (!parser.TryConsume<SequenceEnd>(out _))
                 {
-                    node.Items.Add(Read(parser, anchors));
+                    node.Items.Add(Read(parser, anchors, depth + 1));
                 }
 
-                return node;
+                // Named only when complete: an alias inside its own anchor would make a cycle.
+                return Anchor(anchors, start.Anchor, node);
             }
 
             case MappingStart start:
             {
                 parser.MoveNext();
-                var node = Anchor(anchors, start.Anchor, new YamlTreeMapping(line, []));
+                var node = new YamlTreeMapping(line, []);
                 while (!parser.TryConsume<MappingEnd>(out _))
                 {
-                    var key = Read(parser, anchors);
-                    node.Entries.Add(new(key, Read(parser, anchors)));
+                    var key = Read(parser, anchors, depth + 1);
+                    node.Entries.Add(new(key, Read(parser, anchors, depth + 1)));
                 }
 
-                return node;
+                return Anchor(anchors, start.Anchor, node);
             }
 
             case AnchorAlias alias:

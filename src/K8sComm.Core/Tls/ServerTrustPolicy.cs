@@ -63,6 +63,8 @@ public sealed class ServerTrustPolicy
     /// <exception cref="K8sCommException">The endpoint's CA data is not readable (CertificateDataInvalid).</exception>
     public static ServerTrustPolicy For(ResolvedEndpoint endpoint)
     {
+        if (endpoint.Credentials.CertificateAuthorityUnreadable is { } unreadable)
+            throw CertificateMaterial.Invalid(unreadable.Field, $"cannot be read: '{unreadable.Path}' {unreadable.Problem}");
         var caData = endpoint.Credentials.CertificateAuthorityData;
         var validator = caData is { Length: > 0 }
             ? ChainValidator.FromBundle(caData, endpoint.CertificateAuthority.Source)

@@ -74,6 +74,9 @@ public sealed class ServerHttpClient : IDisposable
     /// and for a target that accepts any certificate.</summary>
     public ServerTrustVerdict? LastServerTrust { get; private set; }
 
+    /// <summary>Every chain the server presented to this client's connections, judged or not.</summary>
+    public PresentedCertificates Presented { get; } = new();
+
     /// <summary>TLS handshakes completed so far: one per new connection (a pooled one is reused).</summary>
     public int Handshakes => Volatile.Read(ref _handshakes);
 
@@ -120,7 +123,7 @@ public sealed class ServerHttpClient : IDisposable
 
     private async ValueTask<Stream> ConnectAsync(SocketsHttpConnectionContext context, CancellationToken cancellationToken)
     {
-        var clientCertificate = Target.ClientCertificate?.Invoke();
+        var clientCertificate = Target.ClientCertificate is { } provide ? await provide(cancellationToken).ConfigureAwait(false) : null;
         for (var attempt = 1; ; attempt++)
         {
             var stream = await TcpConnector.OpenAsync(Target.Host, Target.Port, Target.ForwardProxy, cancellationToken).ConfigureAwait(false);
@@ -155,9 +158,13 @@ public sealed class ServerHttpClient : IDisposable
         {
             // A client that accepts anything only looks; judging would be wasted work.
             if (trust is null)
+            {
+                Presented.Add(certificate, chain, null);
                 return true;
+            }
             verdict = trust.Evaluate(certificate, chain, _options.TimeProvider.GetUtcNow());
             LastServerTrust = verdict;
+            Presented.Add(certificate, chain, verdict);
             return verdict.Trusted;
         }
 

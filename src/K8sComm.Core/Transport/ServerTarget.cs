@@ -1,4 +1,5 @@
 using System.Security.Cryptography.X509Certificates;
+using K8sComm.Core.Text;
 using K8sComm.Core.Tls;
 
 namespace K8sComm.Core.Transport;
@@ -26,8 +27,8 @@ public sealed record ServerTarget
     /// <summary>Take whatever certificate the server presents: for looking, never for sending secrets.</summary>
     public bool AcceptAnyServerCertificate { get; init; }
 
-    /// <summary>Called on the first connection that needs it; may throw <see cref="K8sCommException"/>.</summary>
-    public Func<X509Certificate2?>? ClientCertificate { get; init; }
+    /// <summary>Asked for on each new connection; may throw <see cref="K8sCommException"/>.</summary>
+    public Func<CancellationToken, ValueTask<X509Certificate2?>>? ClientCertificate { get; init; }
 
     public bool IsTls => string.Equals(Server.Scheme, Uri.UriSchemeHttps, StringComparison.OrdinalIgnoreCase);
 
@@ -36,6 +37,6 @@ public sealed record ServerTarget
 
     public int Port => Server.Port;
 
-    /// <summary>The server for messages: any user-info (which could hold a password) removed.</summary>
-    public string Printable => new UriBuilder(Server) { UserName = "", Password = "" }.Uri.ToString();
+    /// <summary>The server for messages: a password or query values replaced (see <see cref="DisplayText.RedactUrl(Uri)"/>).</summary>
+    public string Printable => DisplayText.RedactUrl(Server);
 }

@@ -1,3 +1,4 @@
+using K8sComm.Core.Text;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
@@ -48,9 +49,8 @@ internal static class TcpConnector
     public static string UnbracketedHost(Uri uri) =>
         uri.HostNameType == UriHostNameType.IPv6 ? uri.Host.Trim('[', ']') : uri.IdnHost;
 
-    /// <summary>A proxy URI safe to print: the user-info (which may hold a password) removed.</summary>
-    public static string Redact(Uri proxy) =>
-        new UriBuilder(proxy) { UserName = "", Password = "" }.Uri.GetLeftPart(UriPartial.Authority);
+    /// <summary>A proxy URI safe to print: a password or query values replaced.</summary>
+    public static string Redact(Uri proxy) => DisplayText.RedactUrl(proxy);
 
     private static int DefaultProxyPort(Uri proxy) => proxy.Scheme.StartsWith("socks", StringComparison.Ordinal) ? 1080 : 80;
 

@@ -132,18 +132,18 @@ public sealed class GetApiServerEndpointCommand : ApiServerCmdlet
     // Messages are written here, on the pipeline thread; only the probe itself runs in the background.
     private void StartProbe(ApiServerEndpoint endpoint)
     {
-        WriteVerbose(string.Format(Strings.Verbose_Probing, endpoint.Server));
+        WriteVerbose(string.Format(Strings.Verbose_Probing, Display.Text(endpoint.Server)));
         if (endpoint.InsecureSkipTlsVerify)
         {
             // The user's own setting, honoured as a client would; but say out loud what it means.
-            WriteWarning(string.Format(Strings.Warning_ProbeWithoutVerification, endpoint.Context ?? endpoint.Server.ToString()));
+            WriteWarning(string.Format(Strings.Warning_ProbeWithoutVerification, Display.Text(endpoint.Context ?? endpoint.Server)));
         }
 
         var timeout = TimeSpan.FromSeconds(TimeoutSec);
         _probes!.Add(async cancellation =>
         {
             var result = await ApiServerProber.ProbeAsync(endpoint.Resolved, timeout, cancellation).ConfigureAwait(false);
-            endpoint.Probe = ApiServerProbe.From(result);
+            endpoint.AttachProbe(result);
             return endpoint;
         });
     }

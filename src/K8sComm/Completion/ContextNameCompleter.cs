@@ -7,7 +7,7 @@ namespace K8sComm.Completion;
 
 /// <summary>
 /// Tab completion for -Context: the context names of the kubeconfig the command would read (the
-/// -Kubeconfig already typed, else KUBECONFIG, else ~/.kube/config). Completion must never throw at
+/// -KubeconfigContent or -Kubeconfig already typed, else KUBECONFIG, else ~/.kube/config). Completion must never throw at
 /// the user, so an unreadable kubeconfig simply completes nothing.
 /// </summary>
 public sealed class ContextNameCompleter : IArgumentCompleter
@@ -26,16 +26,27 @@ public sealed class ContextNameCompleter : IArgumentCompleter
                 _ => (string[]?)null,
             };
             var session = SessionPath();
-            var location = KubeconfigLocator.Locate(
-                paths?.Select(session.GetUnresolvedProviderPathFromPSPath).ToArray(),
-                session.CurrentFileSystemLocation.ProviderPath);
-            names = location.IsEmpty ? [] : KubeconfigLoader.Load(location).ContextNames;
+            var here = session.CurrentFileSystemLocation.ProviderPath;
+            if (fakeBoundParameters["KubeconfigContent"] is string content)
+            {
+                names = KubeconfigLoader.Parse(Path.Combine(here, EndpointDiscovery.ContentFileName), content).ContextNames;
+            }
+            else
+            {
+                var location = KubeconfigLocator.Locate(paths?.Select(session.GetUnresolvedProviderPathFromPSPath).ToArray(), here);
+                names = location.IsEmpty ? [] : KubeconfigLoader.Load(location).ContextNames;
+            }
         }
         catch (Exception)
         {
-            yield break;
+            return [];
         }
 
+        return Complete(names, prefix);
+    }
+
+    private static IEnumerable<CompletionResult> Complete(IReadOnlyList<string> names, string prefix)
+    {
         foreach (string name in names.Where(n => n.StartsWith(prefix, StringComparison.OrdinalIgnoreCase)))
         {
             string text = name.Any(c => char.IsWhiteSpace(c) || "'\"`$(){};,&|@#".Contains(c))

@@ -32,6 +32,7 @@ internal static class ErrorRecords
         FailureReason.KubeconfigNotFound => ErrorCategory.ObjectNotFound,
         FailureReason.KubeconfigMalformed => ErrorCategory.ParserError,
         FailureReason.KubeconfigUnreadable => ErrorCategory.ReadError,
+        FailureReason.PathInvalid => ErrorCategory.InvalidArgument,
         FailureReason.ContextNotFound => ErrorCategory.ObjectNotFound,
         FailureReason.NoCurrentContext => ErrorCategory.InvalidOperation,
         FailureReason.ClusterNotFound => ErrorCategory.ObjectNotFound,
@@ -44,6 +45,8 @@ internal static class ErrorRecords
         FailureReason.ServerCertificateUntrusted or FailureReason.UnencryptedAuthentication => ErrorCategory.SecurityError,
         FailureReason.Timeout => ErrorCategory.OperationTimeout,
         FailureReason.TokenFileUnreadable => ErrorCategory.ReadError,
+        FailureReason.ExecPluginNotFound => ErrorCategory.ObjectNotFound,
+        FailureReason.ExecPluginFailed => ErrorCategory.AuthenticationError,
         FailureReason.ApiUnauthorized => ErrorCategory.AuthenticationError,
         FailureReason.ApiForbidden => ErrorCategory.PermissionDenied,
         FailureReason.ApiNotFound => ErrorCategory.ObjectNotFound,
@@ -61,7 +64,8 @@ internal static class ErrorRecords
     // core's English message is still a good message.
     private static string Format(string template, K8sCommException failure)
     {
-        object[] arguments = failure.Arguments.Count > 0 ? failure.Arguments.Cast<object>().ToArray() : [failure.Message];
+        // Arguments carry names, paths and servers' sentences: shown, so made safe to show.
+        object[] arguments = failure.Arguments.Count > 0 ? failure.Arguments.Select(a => (object)Display.Text(a)).ToArray() : [failure.Message];
         try
         {
             return string.Format(CultureInfo.CurrentCulture, template, arguments);

@@ -12,7 +12,7 @@ public sealed class AuthenticationMethod
     public string? Subject { get; init; }
     public DateTimeOffset? NotAfter { get; init; }
 
-    public override string ToString() => Detail is null ? Kind.ToString() : $"{Kind} ({Detail})";
+    public override string ToString() => Display.Text(Detail is null ? Kind.ToString() : $"{Kind} ({Detail})");
 
     internal static AuthenticationMethod From(Discovery.AuthenticationMethod method) => new()
     {

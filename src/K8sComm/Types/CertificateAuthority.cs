@@ -11,7 +11,7 @@ public sealed class CertificateAuthority
     public DateTimeOffset? NotAfter { get; init; }
     public string? Sha256Fingerprint { get; init; }
 
-    public override string ToString() => Subject ?? Source;
+    public override string ToString() => Display.Text(Subject ?? Source);
 
     internal static CertificateAuthority From(Discovery.CertificateAuthorityInfo info) => new()
     {

@@ -11,7 +11,7 @@ public enum FindingSeverity { Info, Low, Medium, High, Critical }
 
 public enum AnonymousAccess { Unknown, Rejected, Denied, Allowed }
 
-public enum ProbeStepStatus { Succeeded, Failed, Skipped }
+public enum ProbeStepStatus { Succeeded, Failed, Skipped, NotSupported }
 
 public enum TrustSource { EndpointCertificateAuthority, SystemTrustStore, NotVerified }
 

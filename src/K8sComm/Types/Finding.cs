@@ -13,6 +13,10 @@ public sealed class Finding
 
     public override string ToString() => $"{Severity}: {Id}";
 
+    /// <summary>A severity as the user's language says it (High, 높음).</summary>
+    public static string SeverityText(FindingSeverity severity) =>
+        Strings.ResourceManager.GetString("Severity_" + severity, Strings.Culture) ?? severity.ToString();
+
     internal static Finding From(Discovery.Finding finding) => new()
     {
         Id = finding.Id,
@@ -24,14 +28,15 @@ public sealed class Finding
     private static string Localized(Discovery.Finding finding)
     {
         string? template = Strings.ResourceManager.GetString("Finding_" + finding.Id, Strings.Culture);
-        if (template is null) return finding.Message;
+        if (template is null) return Display.Text(finding.Message);
         try
         {
-            return string.Format(CultureInfo.CurrentCulture, template, (finding.Arguments ?? []).Cast<object>().ToArray());
+            // Arguments are names, paths and server sentences: made safe to show before they go in.
+            return string.Format(CultureInfo.CurrentCulture, template, (finding.Arguments ?? []).Select(a => (object)Display.Text(a)).ToArray());
         }
         catch (FormatException)
         {
-            return finding.Message;
+            return Display.Text(finding.Message);
         }
     }
 }

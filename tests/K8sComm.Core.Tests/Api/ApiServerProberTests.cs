@@ -279,7 +279,7 @@ public class ApiServerProberTests
     }
 
     [Fact]
-    public async Task A_hung_server_fails_each_step_at_the_timeout()
+    public async Task A_hung_server_uses_up_the_probes_one_time_limit()
     {
         await using var cluster = await StartAsync(faults: new FaultPlan(FaultMode.Latency, TimeSpan.FromSeconds(30), PathPrefix: "/livez"));
 
@@ -287,12 +287,112 @@ public class ApiServerProberTests
 
         var livez = Step(result, ProbeStepNames.Livez);
         Assert.Equal(ProbeStepStatus.Failed, livez.Status);
-        Assert.Contains("timed out", livez.Error);
+        Assert.Contains("time limit", livez.Error);
         Assert.Null(result.Live);
-        Assert.Equal(ProbeStepStatus.Failed, Step(result, ProbeStepNames.Latency).Status);
-        // Steps on other paths are unaffected.
+        // Steps before it ran; the ones after it never start: the limit is for the whole probe, not per step.
         Assert.Equal(ProbeStepStatus.Succeeded, Step(result, ProbeStepNames.Version).Status);
-        Assert.Equal(ProbeStepStatus.Succeeded, Step(result, ProbeStepNames.Readyz).Status);
+        foreach (var name in new[] { ProbeStepNames.Readyz, ProbeStepNames.Identity, ProbeStepNames.Latency })
+        {
+            var step = Step(result, name);
+            Assert.Equal(ProbeStepStatus.Skipped, step.Status);
+            Assert.Contains("time limit", step.Error);
+        }
+    }
+
+    [Fact]
+    public async Task A_server_that_trickles_every_answer_holds_the_probe_for_one_time_limit_not_one_per_step()
+    {
+        await using var cluster = await StartAsync(faults: new FaultPlan(FaultMode.SlowTrickle, TimeSpan.FromSeconds(1)));
+
+        var result = await ProbeAsync(Endpoints.Token(cluster), ShortTimeout);
+
+        // At most the step running when the limit came and the anonymous step beside it time out; every
+        // later step is skipped without being started.
+        var timedOut = result.Steps.Where(s => s.Status == ProbeStepStatus.Failed).ToList();
+        Assert.InRange(timedOut.Count, 1, 2);
+        Assert.All(timedOut, s => Assert.Contains("time limit", s.Error));
+        var notStarted = result.Steps.Where(s => s.Status == ProbeStepStatus.Skipped).ToList();
+        Assert.Contains(notStarted, s => s.Name == ProbeStepNames.Latency);
+        Assert.All(notStarted, s => Assert.Contains("time limit", s.Error));
+    }
+
+    [Theory]
+    [InlineData(new string[0], null)]
+    [InlineData(new[] { "v1alpha1" }, "sandbox-admin")]
+    [InlineData(new[] { "v1beta1" }, "sandbox-admin")]
+    public async Task Identity_falls_back_like_kubectl_auth_whoami_and_a_server_without_it_is_not_a_failure(string[] served, string? user)
+    {
+        await using var cluster = await SandboxCluster.StartAsync(new SandboxOptions { NodeCount = 1, SelfSubjectReviewVersions = served });
+
+        var result = await ProbeAsync(Endpoints.Token(cluster), StepTimeout);
+
+        var identity = Step(result, ProbeStepNames.Identity);
+        Assert.Equal(user is null ? ProbeStepStatus.NotSupported : ProbeStepStatus.Succeeded, identity.Status);
+        Assert.Equal(user, result.Identity?.UserName);
+        if (user is null)
+            Assert.Contains("SelfSubjectReview", identity.Error);
+        Assert.DoesNotContain(result.Steps, s => s.Status == ProbeStepStatus.Failed);
+    }
+
+    [Fact]
+    public async Task A_server_that_presents_another_certificate_later_is_not_reported_as_trusted()
+    {
+        using var realCa = TestPki.CreateCa("cluster-ca");
+        using var impostorCa = TestPki.CreateCa("impostor-ca");
+        using var real = TestPki.Issue(realCa, "kube-apiserver", ["localhost"], ["127.0.0.1"]);
+        using var impostor = TestPki.Issue(impostorCa, "kube-apiserver", ["localhost"], ["127.0.0.1"]);
+        await using var server = new RecordingServer(real, _ => (200, """{"kind":"APIVersions","versions":["v1"],"gitVersion":"v1.32.0"}"""))
+        {
+            LaterCertificate = impostor,
+        };
+        var endpoint = Endpoints.For(server.Uri, new EndpointCredentials
+        {
+            CertificateAuthorityData = TestPki.PemBytes(realCa), BearerToken = "do-not-leak",
+        });
+
+        var result = await ProbeAsync(endpoint, StepTimeout);
+
+        Assert.True(result.CertificateChanged);
+        Assert.False(result.ChainTrusted);
+        Assert.Contains("another certificate", result.ChainError);
+        var finding = Assert.Single(result.Findings, f => f.Id == FindingIds.ServerCertificateChanged);
+        Assert.Equal(FindingSeverity.High, finding.Severity);
+        Assert.All(server.Requests, r => Assert.Null(r.Authorization));
+    }
+
+    [Fact]
+    public async Task What_the_probe_sees_becomes_findings_in_the_kubeconfigs_vocabulary()
+    {
+        await using var insecure = await StartAsync(SandboxPosture.Insecure);
+        await using var denied = await StartAsync(anonymous: AnonymousMode.DeniedByAuthorization);
+        using var otherCa = TestPki.CreateCa("other-ca");
+
+        var allowed = await ProbeAsync(Endpoints.Certificate(insecure), StepTimeout);
+        var deniedResult = await ProbeAsync(Endpoints.Certificate(denied), StepTimeout);
+        var untrusted = await ProbeAsync(Endpoints.Certificate(denied, TestPki.PemBytes(otherCa)), StepTimeout);
+        var mismatch = await ProbeAsync(Endpoints.Token(denied) with { TlsServerName = "api.elsewhere.example" }, StepTimeout);
+
+        Assert.Contains(allowed.Findings, f => f is { Id: FindingIds.AnonymousAccessAllowed, Severity: FindingSeverity.High });
+        Assert.Contains(deniedResult.Findings, f => f is { Id: FindingIds.AnonymousAccessDenied, Severity: FindingSeverity.Low });
+        Assert.DoesNotContain(deniedResult.Findings, f => f.Severity == FindingSeverity.High);
+        Assert.Contains(untrusted.Findings, f => f is { Id: FindingIds.ServerCertificateUntrusted, Severity: FindingSeverity.High });
+        Assert.Contains(untrusted.Findings, f => f is { Id: FindingIds.CredentialsWithheld, Severity: FindingSeverity.Medium });
+        Assert.Contains(mismatch.Findings, f => f is { Id: FindingIds.ServerNameMismatch, Severity: FindingSeverity.High }
+            && f.Arguments![0] == "api.elsewhere.example");
+    }
+
+    [Fact]
+    public async Task An_expired_serving_certificate_is_a_high_finding()
+    {
+        using var ca = TestPki.CreateCa("cluster-ca");
+        using var expired = TestPki.Issue(ca, "kube-apiserver", ["localhost"], ["127.0.0.1"], notAfter: DateTimeOffset.UtcNow.AddDays(-1));
+        await using var server = new RecordingServer(expired);
+        var endpoint = Endpoints.For(server.Uri, new EndpointCredentials { CertificateAuthorityData = TestPki.PemBytes(ca) });
+
+        var result = await ProbeAsync(endpoint, StepTimeout);
+
+        Assert.False(result.ChainTrusted);
+        Assert.Contains(result.Findings, f => f is { Id: FindingIds.ServerCertificateExpired, Severity: FindingSeverity.High });
     }
 
     [Fact]

@@ -66,7 +66,7 @@ public class ProxyTests
         {
             using var client = await listener.AcceptTcpClientAsync();
             var stream = client.GetStream();
-            await stream.ReadAsync(new byte[1024]);
+            _ = await stream.ReadAsync(new byte[1024]); // the CONNECT request, whatever its length
             await stream.WriteAsync("HTTP/1.1 407 Proxy Authentication Required\r\nContent-Length: 0\r\n\r\n"u8.ToArray());
         });
         var proxy = new Uri($"http://127.0.0.1:{((IPEndPoint)listener.LocalEndpoint).Port}");

@@ -39,6 +39,9 @@ internal sealed class RecordingServer : IAsyncDisposable
     }
 
     public ConcurrentQueue<RecordedRequest> Requests { get; } = new();
+
+    /// <summary>Presented from the second connection on: a server that changes its certificate.</summary>
+    public X509Certificate2? LaterCertificate { get; init; }
     public int Connections;
     /// <summary>Handshakes in which the client presented a certificate, whether or not a request followed.</summary>
     public int ClientCertificatesSeen;
@@ -60,24 +63,24 @@ internal sealed class RecordingServer : IAsyncDisposable
             try { client = await _listener.AcceptTcpClientAsync(_stop.Token); }
             catch (Exception) { return; }
             _clients.Add(client);
-            Interlocked.Increment(ref Connections);
-            _ = Task.Run(() => ServeAsync(client));
+            var number = Interlocked.Increment(ref Connections);
+            _ = Task.Run(() => ServeAsync(client, number > 1 ? LaterCertificate ?? _certificate : _certificate));
         }
     }
 
-    private async Task ServeAsync(TcpClient client)
+    private async Task ServeAsync(TcpClient client, X509Certificate2? certificate)
     {
         try
         {
             Stream stream = client.GetStream();
             var presented = false;
             string? sni = null;
-            if (_certificate is not null)
+            if (certificate is not null)
             {
                 var tls = new SslStream(stream);
                 await tls.AuthenticateAsServerAsync(new SslServerAuthenticationOptions
                 {
-                    ServerCertificate = _certificate,
+                    ServerCertificate = certificate,
                     ClientCertificateRequired = true,
                     RemoteCertificateValidationCallback = (_, cert, _, _) =>
                     {

@@ -177,12 +177,10 @@ public sealed class BadInputTests
         { "cluster: {server: https://k, certificate-authority-data: '%%%not-base64%%%'}", "", "clusters[k].certificate-authority-data" },
         { $"cluster: {{server: https://k, certificate-authority-data: {TestPki.Base64("-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n")}}}", "", "clusters[k].certificate-authority-data" },
         { $"cluster: {{server: https://k, certificate-authority-data: {TestPki.Base64("plain words")}}}", "", "clusters[k].certificate-authority-data" },
-        { "cluster: {server: https://k, certificate-authority: /nonexistent/k8scomm/ca.crt}", "", "clusters[k].certificate-authority" },
         { "cluster: {server: https://k}", $"client-certificate-data: {TestPki.Base64("garbage")}\n    client-key-data: {TestPki.Base64(Client.Key)}", "users[u].client-certificate-data" },
         { "cluster: {server: https://k}", $"client-certificate-data: {TestPki.Base64(Client.Certificate)}\n    client-key-data: {TestPki.Base64("not a key")}", "users[u].client-key-data" },
         { "cluster: {server: https://k}", $"client-certificate-data: {TestPki.Base64(Client.Certificate)}\n    client-key-data: {TestPki.Base64(Client.Certificate)}", "users[u].client-key-data" },
         { "cluster: {server: https://k}", $"client-certificate-data: {TestPki.Base64(Client.Certificate)}", "users[u].client-key-data" },
-        { "cluster: {server: https://k}", $"client-certificate-data: {TestPki.Base64(Client.Certificate)}\n    client-key: /nonexistent/k8scomm/key.pem", "users[u].client-key" },
     };
 
     private static readonly (string Certificate, string Key) Client = TestPki.CreateClient("dave", DateTimeOffset.UtcNow.AddDays(60));

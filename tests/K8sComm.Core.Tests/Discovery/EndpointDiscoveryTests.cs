@@ -39,7 +39,7 @@ public sealed class EndpointDiscoveryTests : IDisposable
     [Fact]
     public void PodWithoutKubeconfigFallsBackToItsServiceAccount()
     {
-        var result = Assert.Single(EndpointDiscovery.Discover(Request(pod: true)));
+        var result = Assert.Single(Discover(Request(pod: true)));
 
         Assert.Equal(EndpointDiscovery.InClusterContextName, result.Context);
         Assert.Equal(EndpointSource.InCluster, result.Endpoint!.Source);
@@ -51,7 +51,7 @@ public sealed class EndpointDiscoveryTests : IDisposable
     {
         _dir.Write("home/.kube/config", Config("home"));
 
-        var result = Assert.Single(EndpointDiscovery.Discover(Request(pod: true)));
+        var result = Assert.Single(Discover(Request(pod: true)));
 
         Assert.Equal(EndpointSource.Kubeconfig, result.Endpoint!.Source);
         Assert.Equal("home", result.Context);
@@ -63,7 +63,7 @@ public sealed class EndpointDiscoveryTests : IDisposable
         _dir.Write("home/.kube/config", Config("home"));
         var fromVariable = _dir.Write("variable", Config("variable"));
 
-        Assert.Equal("variable", Assert.Single(EndpointDiscovery.Discover(Request(fromVariable))).Context);
+        Assert.Equal("variable", Assert.Single(Discover(Request(fromVariable))).Context);
     }
 
     [Fact]
@@ -71,7 +71,7 @@ public sealed class EndpointDiscoveryTests : IDisposable
     {
         _dir.Write("home/.kube/config", Config("home"));
 
-        var result = Assert.Single(EndpointDiscovery.Discover(Request(pod: true) with { InCluster = true }));
+        var result = Assert.Single(Discover(Request(pod: true) with { InCluster = true }));
 
         Assert.Equal(EndpointSource.InCluster, result.Endpoint!.Source);
     }
@@ -80,7 +80,7 @@ public sealed class EndpointDiscoveryTests : IDisposable
     public void AskingForAContextNeverFallsBackToThePod()
     {
         var error = Assert.Throws<K8sComm.Core.K8sCommException>(() =>
-            EndpointDiscovery.Discover(Request(pod: true) with { Context = "prod" }));
+            Discover(Request(pod: true) with { Context = "prod" }));
 
         Assert.Equal(K8sComm.Core.FailureReason.KubeconfigNotFound, error.Reason);
     }
@@ -88,7 +88,7 @@ public sealed class EndpointDiscoveryTests : IDisposable
     [Fact]
     public void NothingAnywhereIsKubeconfigNotFound()
     {
-        var error = Assert.Throws<K8sComm.Core.K8sCommException>(() => EndpointDiscovery.Discover(Request()));
+        var error = Assert.Throws<K8sComm.Core.K8sCommException>(() => Discover(Request()));
 
         Assert.Equal(K8sComm.Core.FailureReason.KubeconfigNotFound, error.Reason);
         Assert.Equal(Path.Combine(_dir.Combine("home"), ".kube", "config"), error.Arguments[0]);
@@ -100,7 +100,7 @@ public sealed class EndpointDiscoveryTests : IDisposable
         _dir.Write("work/a.yaml", Config("b-ctx"));
         _dir.Write("work/b.yaml", Config("a-ctx"));
 
-        var results = EndpointDiscovery.Discover(Request(pod: true) with
+        var results = Discover(Request(pod: true) with
         {
             Kubeconfig = ["a.yaml", "b.yaml"],
             WorkingDirectory = _dir.Combine("work"),
@@ -109,5 +109,16 @@ public sealed class EndpointDiscoveryTests : IDisposable
 
         Assert.Equal(["a-ctx", "b-ctx"], results.Select(r => r.Context));
         Assert.All(results, r => Assert.Equal(EndpointSource.Kubeconfig, r.Endpoint!.Source));
+    }
+
+    /// <summary>A request as Get-ApiServerEndpoint makes it: a single context that fails throws; with
+    /// All each failing context carries its own error.</summary>
+    private static IReadOnlyList<ContextResolution> Discover(DiscoveryRequest request)
+    {
+        var discovery = EndpointDiscovery.Open(request);
+        if (request.All && !discovery.IsInCluster)
+            return discovery.ResolveAll();
+        var resolution = discovery.Resolve(request.Context);
+        return resolution.Error is null ? [resolution] : throw resolution.Error;
     }
 }

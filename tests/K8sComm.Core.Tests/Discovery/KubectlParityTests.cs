@@ -301,6 +301,54 @@ public sealed class KubectlParityTests
         Assert.Equal(expected, actual);
     }
 
+    /// <summary>kubectl's <c>config view</c> shows contexts whose files are missing or unreadable; so do we,
+    /// each with the same context, cluster, user, namespace, server and CA path, plus a finding per file.</summary>
+    [SkippableFact]
+    public void ContextsNamingUnreadableFilesResolveLikeKubectlView()
+    {
+        Skip.If(Kubectl.Missing, Kubectl.MissingReason);
+        using var dir = new TempDirectory();
+        Directory.CreateDirectory(dir.Combine("a-directory"));
+        var file = dir.Write("config", $"""
+            current-context: ca-missing
+            clusters:
+            - {"{"}name: gone-ca, cluster: {"{"}server: "https://api.example:443", certificate-authority: {dir.Combine("missing-ca.crt")}{"}}"}
+            - {"{"}name: dir-ca, cluster: {"{"}server: "https://10.0.0.1:6443/prefix", certificate-authority: {dir.Combine("a-directory")}{"}}"}
+            - {"{"}name: fine, cluster: {"{"}server: "https://fine:6443", insecure-skip-tls-verify: true{"}}"}
+            users:
+            - {"{"}name: gone-cert, user: {"{"}client-certificate: {dir.Combine("missing.crt")}, client-key: {dir.Combine("missing.key")}{"}}"}
+            - {"{"}name: gone-token, user: {"{"}tokenFile: {dir.Combine("missing-token")}{"}}"}
+            contexts:
+            - {"{"}name: ca-missing, context: {"{"}cluster: gone-ca, user: gone-token, namespace: apps{"}}"}
+            - {"{"}name: ca-directory, context: {"{"}cluster: dir-ca{"}}"}
+            - {"{"}name: cert-missing, context: {"{"}cluster: fine, user: gone-cert{"}}"}
+            """);
+        var config = KubeconfigLoader.Load([file]);
+        var resolver = new EndpointResolver();
+
+        foreach (var (context, expectedFindings) in new[] { ("ca-missing", 2), ("ca-directory", 1), ("cert-missing", 2) })
+        {
+            var (code, stdout, stderr) = Kubectl.Run(dir.Path, new Dictionary<string, string>(),
+                "config", "view", "--minify", "-o", "json", "--kubeconfig", file, "--context", context);
+            Assert.True(code == 0, $"kubectl: {stderr}");
+            using var json = System.Text.Json.JsonDocument.Parse(stdout);
+            var root = json.RootElement;
+            var body = root.GetProperty("contexts")[0].GetProperty("context");
+            var cluster = root.GetProperty("clusters")[0].GetProperty("cluster");
+
+            var endpoint = resolver.Resolve(config, context);
+
+            Assert.Equal(body.GetProperty("cluster").GetString(), endpoint.Cluster);
+            Assert.Equal(body.TryGetProperty("user", out var user) ? user.GetString() : "", endpoint.User);
+            Assert.Equal(body.TryGetProperty("namespace", out var ns) ? ns.GetString() : "default", endpoint.Namespace);
+            Assert.Equal(cluster.GetProperty("server").GetString(), endpoint.Server.OriginalString);
+            Assert.Equal(cluster.TryGetProperty("certificate-authority", out var ca) ? ca.GetString() : "none", endpoint.CertificateAuthority.Source);
+            var findings = endpoint.Findings.Where(f => f.Id == FindingIds.FileUnreadable).ToArray();
+            Assert.Equal(expectedFindings, findings.Length);
+            Assert.All(findings, f => Assert.Equal(FindingSeverity.High, f.Severity));
+        }
+    }
+
     [SkippableFact]
     public void ResolveAllListsContextsInKubectlOrder()
     {

@@ -43,7 +43,7 @@ internal sealed class TestTlsServer : IAsyncDisposable
                             ApplicationProtocols = applicationProtocols?.Select(p => new SslApplicationProtocol(p)).ToList(),
                         }, _stop.Token);
                         HandshakesCompleted++;
-                        await tls.ReadAsync(new byte[1], _stop.Token);
+                        _ = await tls.ReadAsync(new byte[1], _stop.Token); // waits for the client to leave
                     }
                     catch (Exception) { }
                 });

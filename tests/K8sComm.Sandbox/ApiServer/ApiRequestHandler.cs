@@ -10,8 +10,10 @@ namespace K8sComm.Sandbox.ApiServer;
 /// objects, the self-reviews, or a proxied backend. Every failure is answered with a Status body.
 /// </summary>
 public sealed class ApiRequestHandler(ClusterState state, Authenticator authenticator, Authorizer authorizer,
-    ProxyForwarder proxy, string serverAddress)
+    ProxyForwarder proxy, string serverAddress, IReadOnlyList<string>? selfSubjectReviewVersions = null)
 {
+    private readonly IReadOnlyList<string> _selfSubjectReviewVersions = selfSubjectReviewVersions ?? ["v1", "v1beta1"];
+
     private static readonly string[] HealthEndpoints = ["healthz", "livez", "readyz"];
     private static readonly string[] HealthChecks =
     [
@@ -105,6 +107,14 @@ public sealed class ApiRequestHandler(ClusterState state, Authenticator authenti
 
     private async Task ServeResource(HttpContext context, UserInfo user, RequestInfo request)
     {
+        if (request is { Group: "authentication.k8s.io", Resource: "selfsubjectreviews", Verb: "create" })
+        {
+            // Served at the versions this server's release has; any other is a path it does not know.
+            if (_selfSubjectReviewVersions.Contains(request.Version)) await ServeSelfSubjectReview(context, user, request.Version);
+            else await ApiResponses.NoSuchPath(context);
+            return;
+        }
+
         var type = ResourceType.Find(request.Group, request.Version, request.Resource);
         if (type is null || (!type.Namespaced && request.Namespace is not null && type.Name != "namespaces"))
         {
@@ -126,9 +136,6 @@ public sealed class ApiRequestHandler(ClusterState state, Authenticator authenti
 
         switch (request.Verb)
         {
-            case "create" when type.Name == "selfsubjectreviews":
-                await ServeSelfSubjectReview(context, user);
-                return;
             case "create" when type.Name == "selfsubjectaccessreviews":
                 await ServeSelfSubjectAccessReview(context, user);
                 return;
@@ -274,7 +281,7 @@ public sealed class ApiRequestHandler(ClusterState state, Authenticator authenti
         }
     }
 
-    private static async Task ServeSelfSubjectReview(HttpContext context, UserInfo user)
+    private static async Task ServeSelfSubjectReview(HttpContext context, UserInfo user, string version = "v1")
     {
         if (await ReadBody(context) is null)
         {
@@ -285,7 +292,7 @@ public sealed class ApiRequestHandler(ClusterState state, Authenticator authenti
         await ApiResponses.Json(context, new JsonObject
         {
             ["kind"] = "SelfSubjectReview",
-            ["apiVersion"] = "authentication.k8s.io/v1",
+            ["apiVersion"] = $"authentication.k8s.io/{version}",
             ["metadata"] = new JsonObject { ["creationTimestamp"] = null },
             ["status"] = new JsonObject
             {

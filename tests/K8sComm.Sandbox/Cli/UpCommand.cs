@@ -42,6 +42,9 @@ public static class UpCommand
     public static string Describe(SandboxCluster cluster)
     {
         var files = cluster.Files;
+        // KUBECONFIG names the file with several contexts (admin, token, service account, insecure), so the
+        // quick start has something to list and compare.
+        var environment = cluster.InClusterEnvironment.OrderBy(e => e.Key).Prepend(new("KUBECONFIG", files.MultiContextKubeconfig)).ToList();
         var lines = new List<string>
         {
             $"K8sComm sandbox cluster ({cluster.Options.Posture}, {cluster.Options.NodeCount} node(s)) at {cluster.ApiServerUri}",
@@ -55,14 +58,24 @@ public static class UpCommand
             $"CA bundle            : {files.CaBundle}",
             $"service account dir  : {files.ServiceAccountDirectory}",
             "",
-            "environment:",
-            $"  export KUBECONFIG={files.CertificateKubeconfig}",
+            "environment (sh):",
         };
-        lines.AddRange(cluster.InClusterEnvironment.OrderBy(e => e.Key).Select(e => $"  export {e.Key}={e.Value}"));
+        lines.AddRange(environment.Select(e => $"  export {e.Key}={ShellQuote(e.Value)}"));
+        lines.Add("environment (pwsh):");
+        lines.AddRange(environment.Select(e => $"  $env:{e.Key} = {PwshQuote(e.Value)}"));
         lines.Add("");
         lines.Add("Press Ctrl+C to stop.");
         return string.Join(Environment.NewLine, lines);
     }
+
+    /// <summary>A POSIX shell word: bare when every character is safe, else single-quoted.</summary>
+    private static string ShellQuote(string value) =>
+        value.Length > 0 && value.All(c => char.IsAsciiLetterOrDigit(c) || "/._-:+=,@".Contains(c))
+            ? value
+            : "'" + value.Replace("'", "'\\''") + "'";
+
+    /// <summary>A PowerShell verbatim string: single-quoted, with quotes doubled.</summary>
+    private static string PwshQuote(string value) => "'" + value.Replace("'", "''") + "'";
 
     private static bool TryParse(IReadOnlyList<string> args, out SandboxOptions options, out string? problem)
     {

@@ -56,7 +56,7 @@ public abstract class ApiServerCmdlet : K8sCommCmdlet
 
         var discovery = _discovery ??= OpenDiscovery();
         var resolutions = all || discovery.IsInCluster
-            ? discovery.ResolveAll(Stopping)
+            ? discovery.ResolveAll(StopToken)
             : (ContextNames ?? [null!]).Select(name => discovery.Resolve(name)).ToList();
         var endpoints = new List<ApiServerEndpoint>(resolutions.Count);
         foreach (var resolution in resolutions)
@@ -80,8 +80,28 @@ public abstract class ApiServerCmdlet : K8sCommCmdlet
     protected static ApiServerClient ClientFor(ApiServerEndpoint endpoint, ApiServerClientOptions? options = null) =>
         endpoint.ClientFor(options ?? new ApiServerClientOptions());
 
-    /// <summary>A PowerShell path as the file system sees it, or a clear error for one it can't.</summary>
-    protected string FileSystemPath(string path) => GetUnresolvedProviderPathFromPSPath(path);
+    /// <summary>A PowerShell path as the file system sees it, or PathInvalid for one it can't be: an unknown
+    /// drive, another provider's path (Env:, HKLM:), a null character.</summary>
+    protected string FileSystemPath(string path)
+    {
+        string resolved;
+        ProviderInfo provider;
+        try
+        {
+            resolved = SessionState.Path.GetUnresolvedProviderPathFromPSPath(path, out provider, out _);
+        }
+        catch (Exception e) when (e is ItemNotFoundException or System.Management.Automation.DriveNotFoundException or ProviderNotFoundException
+            or ArgumentException or NotSupportedException or PSInvalidOperationException or ProviderInvocationException or IOException)
+        {
+            throw KubeconfigLocator.PathInvalid(path, e.Message);
+        }
+
+        if (provider.Name != "FileSystem")
+            throw KubeconfigLocator.PathInvalid(path, $"it is a path of the {provider.Name} provider, not a file");
+        if (resolved.Contains('\0'))
+            throw KubeconfigLocator.PathInvalid(path, "contains a null character");
+        return resolved;
+    }
 
     /// <summary>Refuses two ways of choosing the API server at once, naming both.</summary>
     protected virtual void CheckConnectionParameters()
@@ -118,10 +138,10 @@ public abstract class ApiServerCmdlet : K8sCommCmdlet
             InCluster = UsesInCluster,
             ServiceAccountPath = serviceAccountPath,
             WorkingDirectory = SessionState.Path.CurrentFileSystemLocation.ProviderPath,
-        }, cancellationToken: Stopping);
+        }, cancellationToken: StopToken);
         WriteVerbose(discovery.IsInCluster
-            ? string.Format(Strings.Verbose_InCluster, serviceAccountPath)
-            : string.Format(Strings.Verbose_ReadingKubeconfig, string.Join(", ", discovery.KubeconfigFiles)));
+            ? string.Format(Strings.Verbose_InCluster, Display.Text(serviceAccountPath))
+            : string.Format(Strings.Verbose_ReadingKubeconfig, Display.Text(string.Join(", ", discovery.KubeconfigFiles))));
         return discovery;
     }
 }

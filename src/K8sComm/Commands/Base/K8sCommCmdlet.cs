@@ -17,7 +17,7 @@ public abstract class K8sCommCmdlet : PSCmdlet, IDisposable
     private bool _disposed;
 
     /// <summary>Cancelled when the user presses Ctrl+C or the pipeline is stopped.</summary>
-    protected CancellationToken Stopping => _stopping.Token;
+    protected CancellationToken StopToken => _stopping.Token;
 
     protected sealed override void BeginProcessing() => Guard(OnBegin);
 
@@ -55,7 +55,7 @@ public abstract class K8sCommCmdlet : PSCmdlet, IDisposable
     /// <param name="ordered">Write in the order the work was added (each as soon as everything before
     /// it is written), instead of in the order it finishes.</param>
     protected ConcurrentWork<TResult> StartWork<TResult>(int throttleLimit, string activity, bool ordered = false) =>
-        new(throttleLimit, activity, ordered, Stopping);
+        new(throttleLimit, activity, ordered, StopToken);
 
     /// <summary>Writes what has finished; with <paramref name="waitForAll"/>, waits for the rest and
     /// writes each as it finishes. Results go through <paramref name="write"/> when given.</summary>
@@ -104,7 +104,7 @@ public abstract class K8sCommCmdlet : PSCmdlet, IDisposable
         {
             WriteFailure(failure);
         }
-        catch (OperationCanceledException) when (Stopping.IsCancellationRequested)
+        catch (OperationCanceledException) when (StopToken.IsCancellationRequested)
         {
             throw new PipelineStoppedException();
         }
