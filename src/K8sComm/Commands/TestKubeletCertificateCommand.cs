@@ -162,8 +162,8 @@ public sealed class TestKubeletCertificateCommand : ApiServerCmdlet
         var endpoint = ApiServer();
         if (endpoint is null || Options() is null)
             return;
-        var resolutions = KubeletTargets.FromApiServerAsync(ClientFor(endpoint), All ? null : Node, AddressPreference, Stopping);
-        var enumerator = resolutions.GetAsyncEnumerator(Stopping);
+        var resolutions = KubeletTargets.FromApiServerAsync(ClientFor(endpoint), All ? null : Node, AddressPreference, StopToken);
+        var enumerator = resolutions.GetAsyncEnumerator(StopToken);
         try
         {
             // Nodes arrive page by page: their checks start at once, and finished ones are written between pages.

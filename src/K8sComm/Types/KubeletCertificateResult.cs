@@ -21,12 +21,12 @@ public sealed class KubeletCertificateResult
 
     /// <summary>Where the CA bundle that judged the certificate came from, and its certificates' subjects.</summary>
     public string CertificateAuthority { get; init; } = "";
-    public string[] CertificateAuthoritySubjects { get; init; } = [];
+    public ValueList<string> CertificateAuthoritySubjects { get; init; } = ValueList<string>.Empty;
 
     public string? Subject { get; init; }
     public string? Issuer { get; init; }
-    public string[] DnsNames { get; init; } = [];
-    public string[] IpAddresses { get; init; } = [];
+    public ValueList<string> DnsNames { get; init; } = ValueList<string>.Empty;
+    public ValueList<string> IpAddresses { get; init; } = ValueList<string>.Empty;
     public DateTimeOffset? NotBefore { get; init; }
     public DateTimeOffset? NotAfter { get; init; }
     /// <summary>Whole days until expiry (negative once expired).</summary>
@@ -45,7 +45,7 @@ public sealed class KubeletCertificateResult
     public X509Certificate2? Certificate => Certificates.FirstOrDefault();
 
     /// <summary>What the kubelet sent after its certificate (intermediates), if anything.</summary>
-    public X509Certificate2[] Chain => Certificates.Skip(1).ToArray();
+    public ValueList<X509Certificate2> Chain => new(Certificates.Skip(1));
 
     private X509Certificate2[] Certificates =>
         LazyInitializer.EnsureInitialized(ref _certificates, () => _presented.Select(der => new X509Certificate2(der)).ToArray());
@@ -64,12 +64,15 @@ public sealed class KubeletCertificateResult
 
     /// <summary>Why nothing could be judged (Unreachable, HandshakeFailed).</summary>
     public string? Error { get; init; }
-    public Finding[] Findings { get; init; } = [];
+    public ValueList<Finding> Findings { get; init; } = ValueList<Finding>.Empty;
 
     /// <summary>The most severe finding's id, for the table view and quick filters.</summary>
-    public string? WorstFinding => Findings.Length > 0 ? Findings[0].Id : null;
+    public string? WorstFinding => Findings.Count > 0 ? Findings[0].Id : null;
 
-    public override string ToString() => $"{Node ?? Address}: {Status}";
+    public override string ToString() => Display.Text($"{Node ?? Address}: {Status}");
+
+    // Names and sentences that come from the kubelet's certificate or the network: made safe to show.
+    private static string? Shown(string? text) => text is null ? null : Display.Text(text);
 
     internal static KubeletCertificateResult From(KubeletCheckResult result)
     {
@@ -82,11 +85,11 @@ public sealed class KubeletCertificateResult
             AddressType = result.Target.AddressType is { } type ? Enums.Convert<Core.Kubelets.NodeAddressType, NodeAddressType>(type) : null,
             Status = Enums.Convert<CoreStatus, KubeletCertificateStatus>(result.Status),
             CertificateAuthority = result.AuthoritySource,
-            CertificateAuthoritySubjects = result.AuthoritySubjects.ToArray(),
-            Subject = facts?.Subject,
-            Issuer = facts?.Issuer,
-            DnsNames = facts?.DnsNames.ToArray() ?? [],
-            IpAddresses = facts?.IpAddresses.ToArray() ?? [],
+            CertificateAuthoritySubjects = new(result.AuthoritySubjects.Select(Display.Text)),
+            Subject = Shown(facts?.Subject),
+            Issuer = Shown(facts?.Issuer),
+            DnsNames = facts is null ? ValueList<string>.Empty : new(facts.DnsNames.Select(Display.Text)),
+            IpAddresses = facts is null ? ValueList<string>.Empty : new(facts.IpAddresses),
             NotBefore = facts?.NotBefore,
             NotAfter = facts?.NotAfter,
             DaysRemaining = result.DaysRemaining,
@@ -94,15 +97,15 @@ public sealed class KubeletCertificateResult
             SignatureAlgorithm = facts?.SignatureAlgorithm,
             Sha256Fingerprint = facts?.Sha256Fingerprint,
             _presented = result.PresentedChainDer,
-            ChainError = result.ChainError,
+            ChainError = Shown(result.ChainError),
             NameMatches = result.NameMatches,
-            NameError = result.NameError,
+            NameError = Shown(result.NameError),
             NodeNameInCertificate = result.NodeNameInCertificate,
             TlsVersion = result.TlsVersion,
             AnonymousAccess = result.AnonymousAccess is { } access ? Enums.Convert<Core.Api.AnonymousAccess, AnonymousAccess>(access) : null,
             ReadOnlyPortOpen = result.ReadOnlyPortOpen,
-            Error = result.Error,
-            Findings = result.Findings.Select(Finding.From).ToArray(),
+            Error = Shown(result.Error),
+            Findings = new(result.Findings.Select(Finding.From)),
         };
     }
 }
