@@ -14,7 +14,7 @@ public sealed class ValueList<T> : ReadOnlyCollection<T>
     {
     }
 
-    public static ValueList<T> Empty { get; } = new([]);
+    public static new ValueList<T> Empty { get; } = new([]);
 
     public override string ToString() => Display.Text(string.Join("; ", this.Select(item => item?.ToString())));
 }
