@@ -12,6 +12,10 @@
     CmdletsToExport      = @(
         'Get-ApiServerEndpoint'
         'Test-KubeletCertificate'
+        'Get-ClusterInfo'
+        'New-ProxyUrl'
+        'Get-ServiceAccountContext'
+        'Invoke-InPodApiCall'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

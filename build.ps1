@@ -11,7 +11,8 @@
       Test     dotnet test over the solution, then the Pester suite (tests/Invoke-PesterSuite.ps1)
       Help     MAML from docs/<culture>/*.md into en-US/ and ko-KR/: PlatyPS New-ExternalHelp where it is
                installed, otherwise the repository's own PlatyPS-compatible builder
-      Package  Build (Release) + Help, then checks the module folder with Test-ModuleManifest
+      Package  Help + Build (Release, with ReadyToRun images: src/K8sComm/ReadyToRun.targets), then checks the
+               module folder with Test-ModuleManifest
       Publish  Package, then Publish-PSResource of the module folder: -WhatIf unless -Live is given
 
 .EXAMPLE

@@ -51,8 +51,8 @@ try {
     Import-Module $manifest
     foreach ($command in $quickStart) {
         Write-Host "PS> $command"
-        # As at a prompt: an error is shown and the next command runs.
-        try { Invoke-Expression $command | Out-Host }
+        # As at a prompt: errors don't stop the pipeline, pwsh shows them, and the next command runs.
+        try { & { $ErrorActionPreference = 'Continue'; Invoke-Expression $command | Out-Host } }
         catch { Write-Host "$($_.InvocationInfo.MyCommand.Name): $_" }
     }
 

@@ -17,7 +17,9 @@ public enum FailureReason
     ClusterNotFound,
     CertificateDataInvalid,
     ServiceAccountNotFound,
-    InClusterEnvironmentMissing,
+    /// <summary>Not in a pod: KUBERNETES_SERVICE_HOST/PORT (and perhaps the token) are missing or unusable.
+    /// Arguments: what is missing, joined (variable names, the token path).</summary>
+    NotInPod,
 
     /// <summary>A cluster's server (or proxy-url) is missing or not an http(s) URL. Arguments: cluster, file, problem.</summary>
     ServerInvalid,
@@ -50,6 +52,8 @@ public enum FailureReason
     ApiForbidden,
     /// <summary>404 from the API server.</summary>
     ApiNotFound,
+    /// <summary>A path that is neither an absolute API path nor an http(s) URL. Arguments: the path.</summary>
+    ApiPathInvalid,
     /// <summary>Any other error status from the API server.</summary>
     ApiError,
     /// <summary>The response could not be understood (not JSON, truncated, too large).</summary>
@@ -66,4 +70,18 @@ public enum FailureReason
     KubeletCertificateAuthorityMissing,
     /// <summary>A piped object is not a node. Arguments: the problem.</summary>
     NodeInputInvalid,
+
+    // Building API server proxy URLs (ApiProxy/).
+    /// <summary>A service, pod, node or namespace name Kubernetes would not accept. Arguments: what, value, rule.</summary>
+    ProxyNameInvalid,
+    /// <summary>A port that is neither a valid port name nor a number 1-65535, or a name where only a number works.
+    /// Arguments: value, rule.</summary>
+    ProxyPortInvalid,
+    /// <summary>A sub-path that could leave the proxy prefix (dot segments, encoded slashes or dots, backslashes)
+    /// or holds control characters. Arguments: path, problem.</summary>
+    ProxyPathInvalid,
+    /// <summary>A base URL that is not an absolute http(s) URL. Arguments: base, problem.</summary>
+    ProxyBaseInvalid,
+    /// <summary>A pipeline object that is not a service, pod or node (no kind, no metadata.name). Arguments: what it is.</summary>
+    ProxyInputInvalid,
 }

@@ -15,6 +15,11 @@ switch (args.FirstOrDefault())
         return KubeconfigBenchmark.Run(args[1..]);
     case "kubelet-check":
         return await KubeletCheckBenchmark.RunAsync(args[1..]);
+    case "proxy-url":
+        return ProxyUrlBenchmark.Run(args[1..]);
+    case "inpod":
+        await InPodBenchmark.RunAsync();
+        return 0;
     case "import":
         Console.WriteLine(await ImportBenchmark.RunAsync());
         return 0;
@@ -30,6 +35,8 @@ switch (args.FirstOrDefault())
               import                               Import-Module plus first call in a fresh process
               pwsh-import [rounds] [manifest]      the same in a fresh real pwsh, against bare pwsh and PSResourceGet
               kubelet-check [nodes] [openssl] [runs]  Test-KubeletCertificate -All in pwsh vs an openssl loop (5000 200 1)
+              proxy-url [pods]                     core proxy URL builder; pods through New-ProxyUrl in pwsh (default 150000)
+              inpod                                1,000 in-pod GETs: time, TLS handshakes, ratio to a bare HttpClient
             """);
         return 2;
 }

@@ -228,7 +228,9 @@ public sealed class ApiServerTests(SecureClusterFixture fixture) : IClassFixture
         using var client = ApiClient.Create(Cluster, Cluster.AdminToken);
         var clusterServices = await ApiClient.GetJsonAsync(client, "/api/v1/services?labelSelector=kubernetes.io%2Fcluster-service%3Dtrue");
         var items = clusterServices.Body!["items"]!.AsArray();
-        Assert.Equal("kube-dns", Assert.Single(items)!["metadata"]!["name"]!.GetValue<string>());
+        Assert.Equal(["kube-dns", "metrics-server", "kubernetes-dashboard", "ingress-gateway", "registry-lb"],
+            items.Select(i => i!["metadata"]!["name"]!.GetValue<string>()));
+        Assert.All(items, i => Assert.Equal("kube-system", i!["metadata"]!["namespace"]!.GetValue<string>()));
 
         var notDns = await ApiClient.GetJsonAsync(client, "/api/v1/namespaces/kube-system/pods?labelSelector=k8s-app!%3Dkube-dns,component");
         Assert.Equal("kube-apiserver-node-0", Assert.Single(notDns.Body!["items"]!.AsArray())!["metadata"]!["name"]!.GetValue<string>());

@@ -44,6 +44,15 @@ public sealed class SandboxCluster : IAsyncDisposable
     public ApiServerPolicy Policy { get; }
     internal ClusterState State { get; }
 
+    /// <summary>Every request that reached the API server (method, path and query, user), in order.</summary>
+    public RequestLog Requests { get; } = new();
+
+    /// <summary>TLS handshakes the API server has accepted: one per client connection.</summary>
+    public int ApiServerHandshakes => _apiServer.TlsHandshakes;
+
+    /// <summary>The pod the service-account directory's token is bound to (a projected token), and its node.</summary>
+    public const string ServiceAccountPodName = "toolbox-0";
+
     public Uri ApiServerUri => _apiServer.Uri;
     public int ApiServerPort => _apiServer.Port;
     public string CaCertificatePem => Pki.CaCertificatePem;
@@ -107,16 +116,14 @@ public sealed class SandboxCluster : IAsyncDisposable
                 ServiceAccounts = [(options.ServiceAccountNamespace, options.ServiceAccountName)],
             };
             var state = ClusterSeed.Build(layout);
-            var handler = new ApiRequestHandler(state,
-                new Authenticator(pki, adminToken, policy.Anonymous), new Authorizer(policy), proxy, apiServer.Authority,
-                options.SelfSubjectReviewVersions);
-            apiServer.Attach(handler.HandleAsync);
-
             var cluster = new SandboxCluster(options, pki, adminToken, apiServer, fleet, backends, proxy, state, policy,
                 workDirectory, ownsWorkDirectory);
+            var handler = new ApiRequestHandler(state,
+                new Authenticator(pki, adminToken, policy.Anonymous), new Authorizer(policy), proxy, apiServer.Authority,
+                cluster.Requests, options.SelfSubjectReviewVersions);
+            apiServer.Attach(handler.HandleAsync);
             cluster.Files = SandboxFileWriter.Write(workDirectory, new ClusterAccess(cluster.ApiServerUri, pki, adminToken,
-                options.ServiceAccountNamespace, options.ServiceAccountName,
-                pki.ServiceAccountTokens.Issue(options.ServiceAccountNamespace, options.ServiceAccountName, TimeSpan.FromDays(1))));
+                options.ServiceAccountNamespace, options.ServiceAccountName, cluster.IssuePodToken(TimeSpan.FromDays(1))));
             return cluster;
         }
         catch
@@ -162,6 +169,33 @@ public sealed class SandboxCluster : IAsyncDisposable
 
     /// <summary>A JWT for system:serviceaccount:NS:NAME, signed by the cluster's service-account key.</summary>
     public string IssueServiceAccountToken(string ns, string name) => Pki.ServiceAccountTokens.Issue(ns, name);
+
+    /// <summary>A projected token for the sandbox's service account, bound to <see cref="ServiceAccountPodName"/>.</summary>
+    private string IssuePodToken(TimeSpan lifetime) => Pki.ServiceAccountTokens.Issue(Options.ServiceAccountNamespace,
+        Options.ServiceAccountName, lifetime, (ServiceAccountPodName, Kubelets.Count > 0 ? Kubelets[0].NodeName : "node-0"));
+
+    /// <summary>
+    /// What the kubelet does to a projected token, then what a cluster does to the old one: writes a new
+    /// bound token into the service-account directory (a new file moved into place, so a reader sees the
+    /// old or the new token, never half of one) and revokes the token it replaced.
+    /// </summary>
+    public void RotateServiceAccountToken()
+    {
+        var tokenFile = Path.Combine(Files.ServiceAccountDirectory, "token");
+        var old = File.ReadAllText(tokenFile).Trim();
+        var fresh = Path.Combine(Files.ServiceAccountDirectory, $".token-{Guid.NewGuid():N}");
+        SandboxFileWriter.WriteSecret(fresh, IssuePodToken(TimeSpan.FromDays(1)));
+        File.Move(fresh, tokenFile, overwrite: true);
+        RevokeServiceAccountToken(old);
+    }
+
+    /// <summary>Adds running pods (named PREFIX-0, PREFIX-1, ...) to a namespace; watches see them arrive.</summary>
+    public void AddPods(string ns, int count, string prefix = "worker")
+    {
+        var node = Kubelets.Count > 0 ? Kubelets[0].NodeName : null;
+        var start = State.List("pods", ns).Count(p => ClusterState.Name(p).StartsWith(prefix + "-", StringComparison.Ordinal));
+        for (var i = start; i < start + count; i++) State.Add("pods", ClusterSeed.WorkloadPod(ns, $"{prefix}-{i}", node));
+    }
 
     /// <summary>From now on the API server answers this token with 401.</summary>
     public void RevokeServiceAccountToken(string jwt) => Pki.ServiceAccountTokens.Revoke(jwt);

@@ -168,6 +168,22 @@ public sealed class GetApiServerEndpointTests : IAsyncLifetime
     }
 
     [Fact]
+    public void Probing_keeps_the_order_asked_for_and_an_error_stops_only_after_the_results_before_it()
+    {
+        using var session = ModuleSession.Start();
+        var result = session.Invoke("""
+            try {
+                'sandbox-admin', 'no-such-context', 'sandbox-token' |
+                    Get-ApiServerEndpoint -Kubeconfig $Path -Probe -ErrorAction Stop | ForEach-Object Context
+            }
+            catch { 'caught ' + $_.FullyQualifiedErrorId }
+            """, ModuleSession.Vars(("Path", _cluster.Files.MultiContextKubeconfig)));
+
+        Assert.Equal(["sandbox-admin", "caught K8sComm.ContextNotFound,K8sComm.Commands.GetApiServerEndpointCommand"],
+            result.Output.Select(o => o.ToString()));
+    }
+
+    [Fact]
     public void Context_names_tab_complete_from_the_kubeconfig_given()
     {
         using var session = ModuleSession.Start();

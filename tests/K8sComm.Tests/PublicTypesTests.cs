@@ -13,8 +13,12 @@ public sealed class PublicTypesTests
     [InlineData("K8sComm.AnonymousAccess", "K8sComm.Core.Api.AnonymousAccess")]
     [InlineData("K8sComm.ProbeStepStatus", "K8sComm.Core.Api.ProbeStepStatus")]
     [InlineData("K8sComm.TrustSource", "K8sComm.Core.Tls.TrustSource")]
+    [InlineData("K8sComm.ProxyTargetKind", "K8sComm.Core.ApiProxy.ProxyTargetKind")]
+    [InlineData("K8sComm.ClusterInfoEntryKind", "K8sComm.Core.ApiProxy.ClusterInfoEntryKind")]
     [InlineData("K8sComm.KubeletCertificateStatus", "K8sComm.Core.Kubelets.KubeletCertificateStatus")]
     [InlineData("K8sComm.NodeAddressType", "K8sComm.Core.Kubelets.NodeAddressType")]
+    [InlineData("K8sComm.NamespaceSource", "K8sComm.Core.Discovery.NamespaceSource")]
+    [InlineData("K8sComm.ServiceAccountTokenKind", "K8sComm.Core.Discovery.ServiceAccountTokenKind")]
     public void Each_public_enum_has_exactly_the_members_of_its_core_enum(string publicEnum, string coreEnum)
     {
         using var session = ModuleSession.Start();

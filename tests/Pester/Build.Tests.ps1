@@ -83,6 +83,19 @@ $module.Version.ToString(); $module.ModuleBase
             $output | Should -Match "Packaged K8sComm $([regex]::Escape($version))"
         }
 
+        It 'ships ReadyToRun images for the assemblies a first call loads, and leaves KubernetesClient as IL' {
+            $images = @{}
+            foreach ($file in Get-ChildItem -Path $moduleDir, (Join-Path $moduleDir 'Dependencies') -Filter *.dll) {
+                $stream = [System.IO.File]::OpenRead($file.FullName)
+                try { $images[$file.BaseName] = [System.Reflection.PortableExecutable.PEReader]::new($stream).PEHeaders.CorHeader.ManagedNativeHeaderDirectory.Size -gt 0 }
+                finally { $stream.Dispose() }
+            }
+            foreach ($name in 'K8sComm', 'K8sComm.Core', 'YamlDotNet', 'BouncyCastle.Cryptography') {
+                $images[$name] | Should -BeTrue -Because "$name is loaded by Import-Module or the first call"
+            }
+            $images['KubernetesClient'] | Should -BeFalse
+        }
+
         It 'publishes the module to the repository and installs it into the user''s module path' {
             $installed.Errors | Should -BeNullOrEmpty
             $installed.ExitCode | Should -Be 0

@@ -57,6 +57,10 @@ internal sealed class ExecCredentialPlugin
         _key = CacheKey(exec, cluster);
     }
 
+    /// <summary>What makes two plugins the same one (its settings and cluster); may hold secrets, so it
+    /// is only ever compared or hashed, never shown.</summary>
+    internal string Identity => _key;
+
     /// <summary>The command as the user would recognise it (no args: they may carry secrets).</summary>
     public string Command => _exec.Command;
 

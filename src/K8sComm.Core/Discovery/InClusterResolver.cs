@@ -22,23 +22,31 @@ public static class InClusterResolver
     public static bool IsAvailable(IReadOnlyDictionary<string, string?> environment) =>
         !string.IsNullOrEmpty(Get(environment, HostVariable)) && !string.IsNullOrEmpty(Get(environment, PortVariable));
 
+    /// <param name="apiServer">Where to reach the API server instead of KUBERNETES_SERVICE_HOST/PORT
+    /// (e.g. https://kubernetes.default.svc); the variables are then not needed.</param>
+    /// <exception cref="K8sCommException">NotInPod when neither the variables nor the token are there (the
+    /// arguments say which are missing); ServiceAccountNotFound when the variables are there but the token is not.</exception>
     public static ResolvedEndpoint Resolve(
         IReadOnlyDictionary<string, string?> environment,
         string? serviceAccountPath = null,
-        TimeProvider? clock = null)
+        TimeProvider? clock = null,
+        Uri? apiServer = null)
     {
-        if (!IsAvailable(environment))
-        {
-            throw new K8sCommException(
-                FailureReason.InClusterEnvironmentMissing,
-                $"Not running in a pod: {HostVariable} and {PortVariable} must both be set.",
-                null,
-                [HostVariable, PortVariable]);
-        }
+        if (apiServer is not null && apiServer.Scheme != Uri.UriSchemeHttps && apiServer.Scheme != Uri.UriSchemeHttp)
+            throw new ArgumentException("The API server must be an http or https URL.", nameof(apiServer));
 
         var directory = Path.GetFullPath(serviceAccountPath ?? DefaultServiceAccountPath);
         var tokenFile = Path.Combine(directory, "token");
-        if (!File.Exists(tokenFile))
+        var missing = apiServer is not null
+            ? new List<string>()
+            : new[] { HostVariable, PortVariable }.Where(v => string.IsNullOrEmpty(Get(environment, v))).ToList();
+        var hasToken = File.Exists(tokenFile);
+        if (missing.Count > 0)
+        {
+            if (!hasToken) missing.Add(tokenFile);
+            throw NotInPod(missing);
+        }
+        if (!hasToken)
         {
             throw new K8sCommException(
                 FailureReason.ServiceAccountNotFound,
@@ -47,7 +55,7 @@ public static class InClusterResolver
                 [tokenFile]);
         }
 
-        var server = ServerUri(Get(environment, HostVariable)!.Trim(), Get(environment, PortVariable)!.Trim());
+        var server = apiServer ?? ServerUri(Get(environment, HostVariable)!.Trim(), Get(environment, PortVariable)!.Trim());
         var (caBytes, caInfo) = ReadCertificateAuthority(Path.Combine(directory, "ca.crt"));
         var authentication = new[] { new AuthenticationMethod(AuthenticationKind.TokenFile, tokenFile) };
         return new ResolvedEndpoint
@@ -75,12 +83,15 @@ public static class InClusterResolver
             : host;
         return Uri.TryCreate($"https://{hostPart}:{port}", UriKind.Absolute, out var uri)
             ? uri
-            : throw new K8sCommException(
-                FailureReason.InClusterEnvironmentMissing,
-                $"{HostVariable} and {PortVariable} do not form a valid address.",
-                null,
-                [HostVariable, PortVariable]);
+            : throw NotInPod([$"{HostVariable}:{PortVariable}"]);
     }
+
+    /// <summary>Lists what is missing (variable names, the token path), so the message says exactly that.</summary>
+    private static K8sCommException NotInPod(IReadOnlyList<string> missing) => new(
+        FailureReason.NotInPod,
+        $"Not running in a pod: missing or unusable: {string.Join(", ", missing)}.",
+        null,
+        [string.Join(", ", missing)]);
 
     /// <summary>client-go goes on without a CA when ca.crt is missing; so do we, and the finding says so.</summary>
     private static (byte[]? Bytes, CertificateAuthorityInfo Info) ReadCertificateAuthority(string path)

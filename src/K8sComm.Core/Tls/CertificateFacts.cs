@@ -13,4 +13,9 @@ public sealed record CertificateFacts(
     int PublicKeySize,
     string SignatureAlgorithm,
     bool IsCertificateAuthority,
-    bool IsSelfSigned);
+    Lazy<bool> SelfSigned)
+{
+    /// <summary>Issued by itself and verified by its own key. Checking the signature starts the
+    /// platform's crypto, which costs a first call tens of milliseconds, so it is done when asked.</summary>
+    public bool IsSelfSigned => SelfSigned.Value;
+}

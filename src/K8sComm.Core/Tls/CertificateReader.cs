@@ -68,7 +68,7 @@ public static partial class CertificateReader
             PublicKeySize: keySize,
             SignatureAlgorithm: SignatureAlgorithm(certificate),
             IsCertificateAuthority: certificate.GetBasicConstraints() >= 0,
-            IsSelfSigned: IsSelfSigned(certificate));
+            SelfSigned: new Lazy<bool>(() => IsSelfSigned(certificate)));
     }
 
     /// <summary>SHA-256 of the DER encoding as 64 uppercase hex digits.</summary>

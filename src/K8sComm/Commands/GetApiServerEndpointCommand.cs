@@ -84,15 +84,20 @@ public sealed class GetApiServerEndpointCommand : ApiServerCmdlet
 
     protected override void OnRecord()
     {
-        var endpoints = Server is not null ? [Direct()] : ResolveEndpoints(All);
         if (_probes is null)
         {
-            WriteObject(endpoints, enumerateCollection: true);
+            WriteObject(Server is not null ? [Direct()] : ResolveEndpoints(All), enumerateCollection: true);
             return;
         }
 
-        foreach (var endpoint in endpoints)
-            StartProbe(endpoint);
+        // A context that fails takes its place in line: output keeps the order asked for, and
+        // -ErrorAction Stop still gets every result before it.
+        var resolutions = Server is not null ? [(Direct(), null)] : Resolve(All);
+        foreach (var (endpoint, failure) in resolutions)
+        {
+            if (failure is null) StartProbe(endpoint!);
+            else _probes.Add(_ => Task.FromException<ApiServerEndpoint>(failure));
+        }
         WriteFinished(_probes, waitForAll: false);
     }
 

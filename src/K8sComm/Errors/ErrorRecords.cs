@@ -16,16 +16,29 @@ internal static class ErrorRecords
     {
         string reason = failure.Reason.ToString();
         var record = new ErrorRecord(failure, "K8sComm." + reason, CategoryOf(failure.Reason), failure.Target);
-        string? template = Strings.ResourceManager.GetString("Error_" + reason, Strings.Culture);
+        string messages = MessagesFor(failure);
+        string? template = Strings.ResourceManager.GetString("Error_" + messages, Strings.Culture);
         if (template is not null)
         {
+            string? action = Strings.ResourceManager.GetString("Action_" + messages, Strings.Culture);
             record.ErrorDetails = new ErrorDetails(Format(template, failure))
             {
-                RecommendedAction = Strings.ResourceManager.GetString("Action_" + reason, Strings.Culture),
+                // Actions are fixed sentences, except where they name the very rule to add.
+                RecommendedAction = messages == reason || action is null ? action : Format(action, failure),
             };
         }
         return record;
     }
+
+    /// <summary>The resource keys' suffix: the reason, or for a 403 whose sentence RBAC wrote, the variant
+    /// that names the account, the verb, the resource and the missing Role or ClusterRole rule (the
+    /// FullyQualifiedErrorId stays K8sComm.ApiForbidden).</summary>
+    private static string MessagesFor(K8sCommException failure) => failure switch
+    {
+        Core.Api.ApiStatusException { Denial: { Namespace: null } } => "ApiForbiddenClusterRole",
+        Core.Api.ApiStatusException { Denial: not null } => "ApiForbiddenRole",
+        _ => failure.Reason.ToString(),
+    };
 
     internal static ErrorCategory CategoryOf(FailureReason reason) => reason switch
     {
@@ -38,7 +51,8 @@ internal static class ErrorRecords
         FailureReason.ClusterNotFound => ErrorCategory.ObjectNotFound,
         FailureReason.CertificateDataInvalid => ErrorCategory.InvalidData,
         FailureReason.ServiceAccountNotFound => ErrorCategory.ObjectNotFound,
-        FailureReason.InClusterEnvironmentMissing => ErrorCategory.ResourceUnavailable,
+        FailureReason.NotInPod => ErrorCategory.ResourceUnavailable,
+        FailureReason.ApiPathInvalid => ErrorCategory.InvalidArgument,
         FailureReason.ServerInvalid => ErrorCategory.InvalidData,
         FailureReason.ConnectionParametersConflict => ErrorCategory.InvalidArgument,
         FailureReason.ServerUnreachable or FailureReason.ForwardProxyFailed or FailureReason.TlsHandshakeFailed => ErrorCategory.ConnectionError,
@@ -55,6 +69,10 @@ internal static class ErrorRecords
         FailureReason.NodeNotFound or FailureReason.NodeAddressMissing => ErrorCategory.ObjectNotFound,
         FailureReason.KubeletAddressInvalid or FailureReason.NodeInputInvalid => ErrorCategory.InvalidArgument,
         FailureReason.KubeletCertificateAuthorityMissing => ErrorCategory.InvalidOperation,
+
+        FailureReason.ProxyNameInvalid or FailureReason.ProxyPortInvalid or FailureReason.ProxyPathInvalid
+            or FailureReason.ProxyBaseInvalid => ErrorCategory.InvalidArgument,
+        FailureReason.ProxyInputInvalid => ErrorCategory.InvalidType,
         _ => ErrorCategory.NotSpecified,
     };
 

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using K8sComm.Core.Api;
 using K8sComm.Core.Discovery;
 using K8sComm.Core.Text;
@@ -54,9 +53,12 @@ public sealed class ApiServerEndpoint
     /// <summary>The core's view, kept to probe this endpoint later (credentials stay opaque).</summary>
     internal ResolvedEndpoint Resolved { get; private init; } = null!;
 
-    // One client per options, for as long as this object lives: a script that keeps the endpoint in a
-    // variable keeps its connections and TLS sessions too.
-    private readonly ConcurrentDictionary<ApiServerClientOptions, ApiServerClient> _clients = new();
+    // Only the module makes endpoints (an endpoint needs its core view). Without a public constructor,
+    // PowerShell can't turn an unrelated pipeline object into an empty endpoint by its properties, so
+    // -Endpoint's pipeline binding gives way quickly to a cmdlet's other pipeline parameters.
+    private ApiServerEndpoint()
+    {
+    }
 
     public override string ToString() => Display.Text(Server);
 
@@ -71,8 +73,10 @@ public sealed class ApiServerEndpoint
     // The findings of the configuration alone, so probing the same object again replaces the probe's part.
     private ValueList<Finding>? _configured;
 
+    // One client per API server identity and options for the whole session, not per object: every
+    // command resolves its endpoint afresh, and should still reuse the connections and TLS sessions.
     internal ApiServerClient ClientFor(ApiServerClientOptions options) =>
-        _clients.GetOrAdd(options, o => new ApiServerClient(Resolved, o));
+        ApiServerClientPool.Shared.ClientFor(Resolved, options);
 
     internal static ApiServerEndpoint From(ResolvedEndpoint endpoint) => new()
     {

@@ -22,6 +22,14 @@ public enum KubeletCertificateStatus
 
 public enum NodeAddressType { InternalIP, Hostname, ExternalIP, InternalDNS, ExternalDNS }
 
+public enum ProxyTargetKind { Service, Pod, Node }
+
+public enum ClusterInfoEntryKind { ControlPlane, Service }
+
+public enum NamespaceSource { Environment, File, Default }
+
+public enum ServiceAccountTokenKind { Projected, Requested, LegacySecret, Unknown }
+
 internal static class Enums
 {
     /// <summary>Maps a core enum value to the public enum member of the same name.</summary>

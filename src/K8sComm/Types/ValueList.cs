@@ -14,6 +14,7 @@ public sealed class ValueList<T> : ReadOnlyCollection<T>
     {
     }
 
+    // Typed, unlike the base class's ReadOnlyCollection<T>.Empty it hides.
     public static new ValueList<T> Empty { get; } = new([]);
 
     public override string ToString() => Display.Text(string.Join("; ", this.Select(item => item?.ToString())));

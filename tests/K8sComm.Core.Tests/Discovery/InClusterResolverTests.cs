@@ -101,14 +101,38 @@ public sealed class InClusterResolverTests
     }
 
     [Fact]
-    public void MissingEnvironmentIsInClusterEnvironmentMissing()
+    public void MissingEnvironmentIsNotInPodNamingTheVariables()
     {
         using var sa = ServiceAccount();
 
         var error = Assert.Throws<K8sCommException>(() => InClusterResolver.Resolve(new Dictionary<string, string?>(), sa.Path));
 
-        Assert.Equal(FailureReason.InClusterEnvironmentMissing, error.Reason);
-        Assert.Equal([InClusterResolver.HostVariable, InClusterResolver.PortVariable], error.Arguments);
+        Assert.Equal(FailureReason.NotInPod, error.Reason);
+        Assert.Equal([$"{InClusterResolver.HostVariable}, {InClusterResolver.PortVariable}"], error.Arguments);
+    }
+
+    [Fact]
+    public void NoEnvironmentAndNoTokenIsNotInPodNamingAllThree()
+    {
+        using var sa = ServiceAccount(token: false);
+        var environment = new Dictionary<string, string?> { [InClusterResolver.HostVariable] = "10.96.0.1" };
+
+        var error = Assert.Throws<K8sCommException>(() => InClusterResolver.Resolve(environment, sa.Path));
+
+        Assert.Equal(FailureReason.NotInPod, error.Reason);
+        Assert.Equal([$"{InClusterResolver.PortVariable}, {sa.Combine("token")}"], error.Arguments);
+        Assert.Contains(sa.Combine("token"), error.Message);
+    }
+
+    [Fact]
+    public void AnApiServerGivenExplicitlyNeedsNoVariables()
+    {
+        using var sa = ServiceAccount();
+
+        var endpoint = InClusterResolver.Resolve(new Dictionary<string, string?>(), sa.Path, apiServer: new Uri("https://kubernetes.default.svc"));
+
+        Assert.Equal(new Uri("https://kubernetes.default.svc"), endpoint.Server);
+        Assert.Equal(sa.Combine("token"), endpoint.Credentials.BearerTokenFile);
     }
 
     [Fact]

@@ -7,7 +7,7 @@ public class HostnameMatcherTests
 {
     private static CertificateFacts Facts(string[] dns, string[] ip, string subject = "CN=kube-apiserver") =>
         new(subject, "CN=ca", DateTimeOffset.MinValue, DateTimeOffset.MaxValue, "", dns, ip, "RSA", 2048,
-            "SHA256withRSA", false, false);
+            "SHA256withRSA", false, new Lazy<bool>(false));
 
     [Theory]
     [InlineData("kubernetes.default.svc", "kubernetes.default.svc", true)]

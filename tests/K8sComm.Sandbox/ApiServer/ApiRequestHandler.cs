@@ -10,7 +10,7 @@ namespace K8sComm.Sandbox.ApiServer;
 /// objects, the self-reviews, or a proxied backend. Every failure is answered with a Status body.
 /// </summary>
 public sealed class ApiRequestHandler(ClusterState state, Authenticator authenticator, Authorizer authorizer,
-    ProxyForwarder proxy, string serverAddress, IReadOnlyList<string>? selfSubjectReviewVersions = null)
+    ProxyForwarder proxy, string serverAddress, RequestLog? log = null, IReadOnlyList<string>? selfSubjectReviewVersions = null)
 {
     private readonly IReadOnlyList<string> _selfSubjectReviewVersions = selfSubjectReviewVersions ?? ["v1", "v1beta1"];
 
@@ -26,6 +26,7 @@ public sealed class ApiRequestHandler(ClusterState state, Authenticator authenti
         try
         {
             var user = authenticator.Authenticate(context);
+            log?.Add(new LoggedRequest(context.Request.Method, context.Request.Path.Value + context.Request.QueryString.Value, user?.Name));
             if (user is null)
             {
                 await ApiResponses.Unauthorized(context);
@@ -139,6 +140,9 @@ public sealed class ApiRequestHandler(ClusterState state, Authenticator authenti
             case "create" when type.Name == "selfsubjectaccessreviews":
                 await ServeSelfSubjectAccessReview(context, user);
                 return;
+            case "create" when type.Name == "selfsubjectrulesreviews":
+                await ServeSelfSubjectRulesReview(context, user);
+                return;
             case "get" when type.Verbs.Contains("get"):
                 var item = state.Get(type.Name, type.Namespaced ? request.Namespace : null, request.Name!);
                 if (item is null)
@@ -158,8 +162,11 @@ public sealed class ApiRequestHandler(ClusterState state, Authenticator authenti
             case "list" when type.Verbs.Contains("list"):
                 await ServeList(context, request, type);
                 return;
+            case "watch" when type.Verbs.Contains("watch"):
+                await ServeWatch(context, request, type);
+                return;
             case "watch":
-                await ApiResponses.BadRequest(context, "watch is not supported by the sandbox API server");
+                await ApiResponses.BadRequest(context, $"watch is not supported on {type.Name} by the sandbox API server");
                 return;
             default:
                 await ApiResponses.MethodNotAllowed(context, request.Verb, type.Kind);
@@ -199,13 +206,70 @@ public sealed class ApiRequestHandler(ClusterState state, Authenticator authenti
             item.Remove("apiVersion");
         }
 
+        var metadata = new JsonObject { ["resourceVersion"] = state.ResourceVersion };
+        if (!ListPage.TryCut(context.Request.Query["limit"].ToString(), context.Request.Query["continue"].ToString(), items.Count,
+                out var page, out var problem))
+        {
+            return ApiResponses.Failure(context, problem!.Value.Code, problem.Value.Reason, problem.Value.Message);
+        }
+
+        if (page.Continue is not null)
+        {
+            metadata["continue"] = page.Continue;
+            metadata["remainingItemCount"] = items.Count - page.Offset - page.Count;
+        }
+
         return ApiResponses.Json(context, new JsonObject
         {
             ["kind"] = type.Kind + "List",
             ["apiVersion"] = type.GroupVersion,
-            ["metadata"] = new JsonObject { ["resourceVersion"] = state.ResourceVersion },
-            ["items"] = new JsonArray(items.Cast<JsonNode>().ToArray()),
+            ["metadata"] = metadata,
+            ["items"] = new JsonArray(items.Skip(page.Offset).Take(page.Count).Cast<JsonNode>().ToArray()),
         });
+    }
+
+    /// <summary>
+    /// A watch: the current objects as ADDED events (what a watch without resourceVersion starts with),
+    /// then each object added later, one JSON event per line, until the client goes away or
+    /// timeoutSeconds pass.
+    /// </summary>
+    private async Task ServeWatch(HttpContext context, RequestInfo request, ResourceType type)
+    {
+        var ns = type.Namespaced ? request.Namespace : null;
+        var events = System.Threading.Channels.Channel.CreateUnbounded<JsonObject>();
+        void OnAdded(string resource, JsonObject item)
+        {
+            if (resource == type.Name && (ns is null || ClusterState.Namespace(item) == ns)) events.Writer.TryWrite(item);
+        }
+
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
+        if (int.TryParse(context.Request.Query["timeoutSeconds"].ToString(), out var seconds) && seconds > 0)
+            timeout.CancelAfter(TimeSpan.FromSeconds(seconds));
+
+        state.Added += OnAdded;
+        try
+        {
+            context.Response.StatusCode = StatusCodes.Status200OK;
+            context.Response.ContentType = "application/json";
+            foreach (var item in state.List(type.Name, ns)) await WriteEvent(context, "ADDED", item, timeout.Token);
+            await context.Response.Body.FlushAsync(timeout.Token);
+            await foreach (var item in events.Reader.ReadAllAsync(timeout.Token)) await WriteEvent(context, "ADDED", item, timeout.Token);
+        }
+        catch (OperationCanceledException) when (timeout.IsCancellationRequested)
+        {
+            // Timed out or the client left: the watch ends, as the API server ends it.
+        }
+        finally
+        {
+            state.Added -= OnAdded;
+        }
+    }
+
+    private static async Task WriteEvent(HttpContext context, string type, JsonObject item, CancellationToken cancellationToken)
+    {
+        var line = new JsonObject { ["type"] = type, ["object"] = item }.ToJsonString() + "\n";
+        await context.Response.WriteAsync(line, cancellationToken);
+        await context.Response.Body.FlushAsync(cancellationToken);
     }
 
     /// <summary>Fields a fieldSelector may name (what kubectl uses: names, namespaces, and a pod's node and phase).</summary>
@@ -349,6 +413,41 @@ public sealed class ApiRequestHandler(ClusterState state, Authenticator authenti
             ["status"] = status,
         }, StatusCodes.Status201Created);
     }
+
+    private async Task ServeSelfSubjectRulesReview(HttpContext context, UserInfo user)
+    {
+        var body = await ReadBody(context);
+        var ns = body?["spec"]?["namespace"] is JsonValue value && value.TryGetValue(out string? text) ? text : null;
+        if (string.IsNullOrEmpty(ns))
+        {
+            await ApiResponses.Failure(context, StatusCodes.Status422UnprocessableEntity, "Invalid",
+                "SelfSubjectRulesReview.authorization.k8s.io is invalid: spec.namespace: Required value");
+            return;
+        }
+
+        var (resourceRules, nonResourceRules) = authorizer.RulesFor(user, ns);
+        await ApiResponses.Json(context, new JsonObject
+        {
+            ["kind"] = "SelfSubjectRulesReview",
+            ["apiVersion"] = "authorization.k8s.io/v1",
+            ["metadata"] = new JsonObject { ["creationTimestamp"] = null },
+            ["spec"] = new JsonObject { ["namespace"] = ns },
+            ["status"] = new JsonObject
+            {
+                ["resourceRules"] = new JsonArray(resourceRules.Select(r => (JsonNode)new JsonObject
+                {
+                    ["verbs"] = Strings(r.Verbs), ["apiGroups"] = Strings(r.ApiGroups), ["resources"] = Strings(r.Resources),
+                }).ToArray()),
+                ["nonResourceRules"] = new JsonArray(nonResourceRules.Select(r => (JsonNode)new JsonObject
+                {
+                    ["verbs"] = Strings(r.Verbs), ["nonResourceURLs"] = Strings(r.Urls),
+                }).ToArray()),
+                ["incomplete"] = false,
+            },
+        }, StatusCodes.Status201Created);
+    }
+
+    private static JsonArray Strings(IEnumerable<string> values) => new(values.Select(v => (JsonNode)JsonValue.Create(v)!).ToArray());
 
     private static string? Text(JsonObject obj, string key) => obj[key] is JsonValue value && value.TryGetValue(out string? text) ? text : null;
 }

@@ -18,6 +18,7 @@ public sealed class ApiServerHost : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private volatile RequestDelegate? _handler;
+    private int _handshakes;
 
     private ApiServerHost(WebApplication app, IPAddress address) => (_app, Address) = (app, address);
 
@@ -26,6 +27,9 @@ public sealed class ApiServerHost : IAsyncDisposable
     /// <summary>host:port as a URL authority (IPv6 in brackets).</summary>
     public string Authority => new IPEndPoint(Address, Port).ToString();
     public Uri Uri => new($"https://{Authority}");
+
+    /// <summary>TLS handshakes the server has started: one per new client connection.</summary>
+    public int TlsHandshakes => Volatile.Read(ref _handshakes);
 
     /// <param name="configureListener">Hook for connection-level behaviour (fault injection) before TLS.</param>
     /// <param name="configurePipeline">Hook for request middlewares (fault injection) before the API handler.</param>
@@ -37,6 +41,7 @@ public sealed class ApiServerHost : IAsyncDisposable
         address ??= IPAddress.Loopback;
         if (!IPAddress.IsLoopback(address)) throw new ArgumentException("The sandbox API server listens on loopback only.", nameof(address));
         ListenOptions? listener = null;
+        ApiServerHost? host = null;
         var app = LoopbackHost.Build(kestrel => kestrel.Listen(address, 0, listen =>
         {
             listener = listen;
@@ -49,10 +54,11 @@ public sealed class ApiServerHost : IAsyncDisposable
                 // Accept any certificate at the handshake; the authenticator decides what it proves.
                 ClientCertificateValidation = (_, _, _) => true,
                 CheckCertificateRevocation = false,
+                OnAuthenticate = (_, _) => Interlocked.Increment(ref host!._handshakes),
             });
         }));
 
-        var host = new ApiServerHost(app, address);
+        host = new ApiServerHost(app, address);
         configurePipeline?.Invoke(app);
         app.Run(context => host._handler is { } handler
             ? handler(context)

@@ -12,6 +12,9 @@ namespace K8sComm.Sandbox.ApiServer;
 /// </summary>
 public sealed class Authorizer(ApiServerPolicy policy)
 {
+    public sealed record ResourceRule(IReadOnlyList<string> Verbs, IReadOnlyList<string> ApiGroups, IReadOnlyList<string> Resources);
+    public sealed record NonResourceRule(IReadOnlyList<string> Verbs, IReadOnlyList<string> Urls);
+
     private static readonly string[] PublicInfoPaths = ["/healthz", "/livez", "/readyz", "/version"];
     private static readonly string[] DiscoveryPaths = ["/api", "/apis", "/openapi"];
     private static readonly HashSet<string> ReadVerbs = ["get", "list", "watch"];
@@ -43,4 +46,22 @@ public sealed class Authorizer(ApiServerPolicy policy)
 
     private static bool MatchesAny(string path, string[] prefixes) =>
         prefixes.Any(p => path == p || path.StartsWith(p + "/", StringComparison.Ordinal));
+
+    /// <summary>What <see cref="IsAllowed"/> grants a user in a namespace, as SelfSubjectRulesReview lists it.</summary>
+    public (IReadOnlyList<ResourceRule> Resources, IReadOnlyList<NonResourceRule> NonResources) RulesFor(UserInfo user, string ns)
+    {
+        if (policy.AlwaysAllow || (user.IsAnonymous && policy.Anonymous == AnonymousMode.Allowed) || user.InGroup(ClusterPki.MastersGroup))
+            return ([new(["*"], ["*"], ["*"])], [new(["*"], ["*"])]);
+
+        var publicInfo = new NonResourceRule(["get"], PublicInfoPaths.SelectMany(p => new[] { p, p + "/*" }).ToList());
+        if (user.IsAnonymous) return ([], [publicInfo]);
+
+        var resources = new List<ResourceRule>
+        {
+            new(["create"], ["authentication.k8s.io"], ["selfsubjectreviews"]),
+            new(["create"], ["authorization.k8s.io"], ["selfsubjectaccessreviews", "selfsubjectrulesreviews"]),
+        };
+        if (user.ServiceAccountNamespace == ns) resources.Add(new([.. ReadVerbs.Order()], [""], ["pods"]));
+        return (resources, [new(["get"], DiscoveryPaths.SelectMany(p => new[] { p, p + "/*" }).ToList()), publicInfo]);
+    }
 }

@@ -6,7 +6,8 @@ namespace K8sComm.Sandbox.ApiServer;
 
 /// <summary>
 /// Fills a <see cref="ClusterState"/> with what a freshly installed cluster holds: the default namespaces,
-/// one Node per kubelet, the kubernetes and kube-dns services, the kube-apiserver mirror pod whose command
+/// one Node per kubelet, the kubernetes and kube-dns services, the other cluster services kubectl cluster-info
+/// lists (https ports, load balancers), the kube-apiserver mirror pod whose command
 /// line shows the posture, CoreDNS, an optional konnectivity agent, and an echo workload behind a service.
 /// </summary>
 public static class ClusterSeed
@@ -45,6 +46,7 @@ public static class ClusterSeed
             Labels(("k8s-app", "kube-dns"), ("kubernetes.io/cluster-service", "true"), ("kubernetes.io/name", "CoreDNS")),
             Labels(("k8s-app", "kube-dns")),
             Port("dns", 53, 53, "UDP"), Port("dns-tcp", 53, 53), Port("metrics", 9153, 9153)));
+        AddClusterServices(state);
 
         var controlPlaneNode = layout.Nodes.FirstOrDefault()?.Name;
         state.Add("pods", ApiServerMirrorPod(layout, controlPlaneNode));
@@ -69,6 +71,38 @@ public static class ClusterSeed
         }
 
         return state;
+    }
+
+    /// <summary>
+    /// The other kube-system services kubectl cluster-info lists, one for each of its rules: an https port by
+    /// name and by number (the <c>https:NAME:</c> form), and load balancers whose ingress is an IP or a hostname
+    /// (documentation addresses: shown, never dialled). None has endpoints.
+    /// </summary>
+    private static void AddClusterServices(ClusterState state)
+    {
+        var clusterService = ("kubernetes.io/cluster-service", "true");
+        state.Add("services", Service("kube-system", "metrics-server", "10.96.0.20",
+            Labels(("k8s-app", "metrics-server"), clusterService, ("kubernetes.io/name", "Metrics-server")),
+            Labels(("k8s-app", "metrics-server")), Port("https", 443, 10250)));
+        state.Add("services", Service("kube-system", "kubernetes-dashboard", "10.96.0.21",
+            Labels(("k8s-app", "kubernetes-dashboard"), clusterService),
+            Labels(("k8s-app", "kubernetes-dashboard")), Port(null, 443, 8443)));
+        state.Add("services", LoadBalancer(Service("kube-system", "ingress-gateway", "10.96.0.30",
+            Labels(("app", "ingress-gateway"), clusterService), Labels(("app", "ingress-gateway")),
+            Port("http", 80, 8080), Port("https", 443, 8443)), ip: "203.0.113.10"));
+        state.Add("services", LoadBalancer(Service("kube-system", "registry-lb", "10.96.0.31",
+            Labels(("app", "registry"), clusterService, ("kubernetes.io/name", "Registry")), Labels(("app", "registry")),
+            Port("registry", 5000, 5000)), hostname: "registry.sandbox.example"));
+    }
+
+    private static JsonObject LoadBalancer(JsonObject service, string? ip = null, string? hostname = null)
+    {
+        service["spec"]!["type"] = "LoadBalancer";
+        var ingress = new JsonObject();
+        if (ip is not null) ingress["ip"] = ip;
+        if (hostname is not null) ingress["hostname"] = hostname;
+        service["status"] = new JsonObject { ["loadBalancer"] = new JsonObject { ["ingress"] = new JsonArray(ingress) } };
+        return service;
     }
 
     private static JsonObject Metadata(string name, string? ns = null, JsonObject? labels = null)
@@ -146,10 +180,12 @@ public static class ClusterSeed
         };
     }
 
-    private static JsonObject Port(string name, int port, int targetPort, string protocol = "TCP") => new()
+    private static JsonObject Port(string? name, int port, int targetPort, string protocol = "TCP")
     {
-        ["name"] = name, ["protocol"] = protocol, ["port"] = port, ["targetPort"] = targetPort,
-    };
+        var entry = new JsonObject { ["protocol"] = protocol, ["port"] = port, ["targetPort"] = targetPort };
+        if (name is not null) entry["name"] = name;
+        return entry;
+    }
 
     private static JsonObject Service(string ns, string name, string clusterIp, JsonObject labels, JsonObject? selector,
         params JsonObject[] ports)
@@ -228,6 +264,10 @@ public static class ClusterSeed
             },
         };
     }
+
+    /// <summary>A running workload pod with one container and no listener behind it (for lists, paging and watches).</summary>
+    public static JsonObject WorkloadPod(string ns, string name, string? nodeName) =>
+        Pod(ns, name, Labels(("app", "workload")), nodeName, Container("main", "sandbox/workload:1", ["/workload"]));
 
     private static JsonObject ApiServerMirrorPod(ClusterLayout layout, string? nodeName)
     {

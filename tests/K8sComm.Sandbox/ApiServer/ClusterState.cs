@@ -18,7 +18,16 @@ public sealed class ClusterState
     private readonly Dictionary<string, (int Port, int? ReadOnlyPort)> _kubelets = new();
     private int _resourceVersion = 1;
 
+    /// <summary>Raised after an object is added (a copy), for watches.</summary>
+    public event Action<string, JsonObject>? Added;
+
     public void Add(string resource, JsonObject item, bool backed = false)
+    {
+        AddStored(resource, item, backed);
+        Added?.Invoke(resource, item.DeepClone().AsObject());
+    }
+
+    private void AddStored(string resource, JsonObject item, bool backed)
     {
         lock (_gate)
         {

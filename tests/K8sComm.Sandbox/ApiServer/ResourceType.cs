@@ -12,11 +12,12 @@ public sealed record ResourceType(string Group, string Version, string Name, str
     [
         new("", "v1", "namespaces", "namespace", "Namespace", false, Read, ["ns"]),
         new("", "v1", "nodes", "node", "Node", false, Read, ["no"]),
-        new("", "v1", "pods", "pod", "Pod", true, Read, ["po"]),
+        new("", "v1", "pods", "pod", "Pod", true, ["get", "list", "watch"], ["po"]),
         new("", "v1", "services", "service", "Service", true, Read, ["svc"]),
         new("", "v1", "serviceaccounts", "serviceaccount", "ServiceAccount", true, Read, ["sa"]),
         new("authentication.k8s.io", "v1", "selfsubjectreviews", "selfsubjectreview", "SelfSubjectReview", false, ["create"], []),
         new("authorization.k8s.io", "v1", "selfsubjectaccessreviews", "selfsubjectaccessreview", "SelfSubjectAccessReview", false, ["create"], []),
+        new("authorization.k8s.io", "v1", "selfsubjectrulesreviews", "selfsubjectrulesreview", "SelfSubjectRulesReview", false, ["create"], []),
     ];
 
     /// <summary>Subresources listed in discovery (proxy is the only one the sandbox implements).</summary>

@@ -84,7 +84,9 @@ public static class TableView
             NameColumn,
             new("Type", i => i["spec"]?["type"]?.GetValue<string>() ?? ""),
             new("Cluster-IP", i => i["spec"]?["clusterIP"]?.GetValue<string>() ?? ""),
-            new("External-IP", _ => "<none>"),
+            new("External-IP", i => i["status"]?["loadBalancer"]?["ingress"]?.AsArray() is { Count: > 0 } ingress
+                ? string.Join(',', ingress.Select(e => e!["ip"]?.GetValue<string>() ?? e["hostname"]?.GetValue<string>()))
+                : "<none>"),
             new("Port(s)", i => string.Join(',', i["spec"]?["ports"]?.AsArray()
                 .Select(p => $"{p!["port"]}/{p["protocol"]?.GetValue<string>() ?? "TCP"}") ?? [])),
             AgeColumn,

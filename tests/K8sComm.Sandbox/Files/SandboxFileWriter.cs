@@ -127,6 +127,10 @@ public static class SandboxFileWriter
         return Path.GetFullPath(directory);
     }
 
+    /// <summary>Writes a file only its owner may read (a token, a key).</summary>
+    public static string WriteSecret(string path, string content) =>
+        WriteFile(Path.GetDirectoryName(Path.GetFullPath(path))!, Path.GetFileName(path), content, secret: true);
+
     private static string WriteKubeconfig(string directory, string relativePath, Kubeconfig kubeconfig) =>
         WriteFile(directory, relativePath, kubeconfig.ToYaml(), secret: true);
 

@@ -39,7 +39,9 @@ public sealed class ServiceAccountTokenIssuer : IDisposable
     /// <summary>The public half, as --service-account-key-file would hold it.</summary>
     public string PublicKeyPem => _ecdsa?.ExportSubjectPublicKeyInfoPem() ?? _rsa!.ExportSubjectPublicKeyInfoPem();
 
-    public string Issue(string ns, string name, TimeSpan? lifetime = null)
+    /// <param name="boundPod">For a projected token: the pod (and its node) the token is bound to, as the
+    /// kubelet's TokenRequest binds it; such tokens carry kubernetes.io.pod and .node claims.</param>
+    public string Issue(string ns, string name, TimeSpan? lifetime = null, (string Pod, string Node)? boundPod = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(ns);
         ArgumentException.ThrowIfNullOrEmpty(name);
@@ -60,6 +62,13 @@ public sealed class ServiceAccountTokenIssuer : IDisposable
                 ["serviceaccount"] = new JsonObject { ["name"] = name, ["uid"] = StableUid(ns, name) },
             },
         };
+        if (boundPod is { } bound)
+        {
+            var binding = claims["kubernetes.io"]!.AsObject();
+            binding["pod"] = new JsonObject { ["name"] = bound.Pod, ["uid"] = StableUid(ns, "pod/" + bound.Pod) };
+            binding["node"] = new JsonObject { ["name"] = bound.Node, ["uid"] = StableUid("", "node/" + bound.Node) };
+            binding["warnafter"] = now.Add((lifetime ?? TimeSpan.FromHours(1)) * 0.8).ToUnixTimeSeconds();
+        }
         var signingInput = Base64Url(Encoding.UTF8.GetBytes(header.ToJsonString())) + "." +
                            Base64Url(Encoding.UTF8.GetBytes(claims.ToJsonString()));
         return signingInput + "." + Base64Url(Sign(Encoding.ASCII.GetBytes(signingInput)));

@@ -50,21 +50,29 @@ public abstract class ApiServerCmdlet : K8sCommCmdlet
     /// </summary>
     protected IReadOnlyList<ApiServerEndpoint> ResolveEndpoints(bool all = false)
     {
+        var endpoints = new List<ApiServerEndpoint>();
+        foreach (var (endpoint, failure) in Resolve(all))
+        {
+            if (failure is not null) WriteFailure(failure);
+            else endpoints.Add(endpoint!);
+        }
+        return endpoints;
+    }
+
+    /// <summary>The same, in order, each an endpoint or the failure that stands in its place.</summary>
+    protected IReadOnlyList<(ApiServerEndpoint? Endpoint, K8sCommException? Failure)> Resolve(bool all = false)
+    {
         CheckConnectionParameters();
         if (Endpoint is not null)
-            return [Endpoint];
+            return [(Endpoint, null)];
 
         var discovery = _discovery ??= OpenDiscovery();
         var resolutions = all || discovery.IsInCluster
             ? discovery.ResolveAll(StopToken)
             : (ContextNames ?? [null!]).Select(name => discovery.Resolve(name)).ToList();
-        var endpoints = new List<ApiServerEndpoint>(resolutions.Count);
-        foreach (var resolution in resolutions)
-        {
-            if (resolution.Error is not null) WriteFailure(resolution.Error);
-            else endpoints.Add(ApiServerEndpoint.From(resolution.Endpoint!));
-        }
-        return endpoints;
+        return resolutions
+            .Select(r => (r.Error is null ? ApiServerEndpoint.From(r.Endpoint!) : null, r.Error))
+            .ToList();
     }
 
     /// <summary>The one endpoint a cmdlet that works against a single API server uses, or null when it
