@@ -13,6 +13,8 @@ switch (args.FirstOrDefault())
         return await KubeletFleetBenchmark.RunAsync(args[1..]);
     case "kubeconfig":
         return KubeconfigBenchmark.Run(args[1..]);
+    case "kubelet-check":
+        return await KubeletCheckBenchmark.RunAsync(args[1..]);
     case "proxy-url":
         return ProxyUrlBenchmark.Run(args[1..]);
     case "inpod":
@@ -32,6 +34,7 @@ switch (args.FirstOrDefault())
               kubeconfig [contexts] [iterations]   resolve all contexts of a large kubeconfig (default 500)
               import                               Import-Module plus first call in a fresh process
               pwsh-import [rounds] [manifest]      the same in a fresh real pwsh, against bare pwsh and PSResourceGet
+              kubelet-check [nodes] [openssl] [runs]  Test-KubeletCertificate -All in pwsh vs an openssl loop (5000 200 1)
               proxy-url [pods]                     core proxy URL builder; pods through New-ProxyUrl in pwsh (default 150000)
               inpod                                1,000 in-pod GETs: time, TLS handshakes, ratio to a bare HttpClient
             """);

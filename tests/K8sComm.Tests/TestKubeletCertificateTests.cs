@@ -47,7 +47,7 @@ public sealed class TestKubeletCertificateTests : IAsyncLifetime
             Assert.Equal("InternalIP", item.AddressType.ToString());
             Assert.Contains("context sandbox-admin", (string)item.CertificateAuthority);
             Assert.IsType<X509Certificate2>((object)item.Certificate);
-            Assert.Empty((object[])item.Findings);
+            Assert.Empty((System.Collections.IEnumerable)item.Findings);
             Assert.True((bool?)item.NodeNameInCertificate);
             Assert.InRange((int)item.DaysRemaining, 363, 365);
         }
@@ -66,7 +66,7 @@ public sealed class TestKubeletCertificateTests : IAsyncLifetime
         Assert.All(result.Output, o =>
         {
             Assert.Equal("Allowed", o.Properties["AnonymousAccess"].Value.ToString());
-            var worst = (dynamic)((object[])o.Properties["Findings"].Value)[0];
+            var worst = ((System.Collections.IEnumerable)o.Properties["Findings"].Value).Cast<dynamic>().First();
             Assert.Equal("KubeletAnonymousAccessAllowed", (string)worst.Id);
             Assert.Equal("Critical", worst.Severity.ToString());
         });

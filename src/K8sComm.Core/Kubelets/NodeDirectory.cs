@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json;
 using System.Runtime.CompilerServices;
 using System.Text.RegularExpressions;
 using k8s.Models;
@@ -22,13 +23,48 @@ public static class NodeDirectory
         {
             var path = $"/api/v1/nodes?limit={pageSize.ToString(CultureInfo.InvariantCulture)}"
                 + (next is null ? "" : "&continue=" + Uri.EscapeDataString(next));
-            var page = await client.GetAsync<V1NodeList>(path, cancellationToken).ConfigureAwait(false);
+            var page = await ReadPageAsync(client, path, cancellationToken).ConfigureAwait(false);
             foreach (var node in page.Items ?? [])
                 yield return node;
             next = string.IsNullOrEmpty(page.Metadata?.ContinueProperty) ? null : page.Metadata.ContinueProperty;
         }
         while (next is not null);
     }
+
+    // A page of a big cluster is megabytes of JSON: read from the stream rather than through one large string.
+    private static async Task<V1NodeList> ReadPageAsync(ApiServerClient client, string path, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, path);
+        using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+        if (!response.IsSuccessStatusCode)
+        {
+            var body = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+            throw ApiStatusException.FromResponse((int)response.StatusCode, response.ReasonPhrase, body, path);
+        }
+        try
+        {
+            await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+            return await JsonSerializer.DeserializeAsync<V1NodeList>(stream, JsonOptions.Value, cancellationToken).ConfigureAwait(false)
+                ?? throw new JsonException("the body is null");
+        }
+        catch (JsonException e)
+        {
+            throw new K8sCommException(FailureReason.ResponseInvalid,
+                $"The response to {path} is not valid JSON for V1NodeList ({e.Message}).", path, innerException: e);
+        }
+        catch (Exception e) when (e is HttpRequestException or IOException)
+        {
+            throw new K8sCommException(FailureReason.ResponseInvalid, $"The response to {path} broke off: {e.Message}", path, innerException: e);
+        }
+    }
+
+    // KubernetesClient's own serializer settings (converters for its dates, quantities, int-or-string).
+    private static readonly Lazy<JsonSerializerOptions> JsonOptions = new(() =>
+    {
+        JsonSerializerOptions? options = null;
+        k8s.KubernetesJson.AddJsonOptions(o => options = o);
+        return options!;
+    });
 
     /// <summary>
     /// The nodes whose names match any of the patterns (PowerShell-style wildcards <c>*</c>, <c>?</c>,

@@ -1,4 +1,6 @@
+using System.Collections.Concurrent;
 using System.Net;
+using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using X500DistinguishedName = System.Security.Cryptography.X509Certificates.X500DistinguishedName;
 using System.Text;
@@ -105,16 +107,40 @@ public static partial class CertificateReader
             return null;
 
         byte[] signed = certificate.GetTbsCertificate(), value = certificate.GetSignature();
-        byte[] issuerKey = issuer.SubjectPublicKeyInfo.GetEncoded();
-        if (signature.Ecdsa)
+        var keys = (signature.Ecdsa ? EcdsaIssuerKeys : RsaIssuerKeys).GetValue(issuer, _ => new());
+        var key = keys.TryTake(out var kept) ? kept : ImportKey(issuer, signature.Ecdsa);
+        try
         {
-            using var ecdsa = ECDsa.Create();
-            ecdsa.ImportSubjectPublicKeyInfo(issuerKey, out _);
-            return ecdsa.VerifyData(signed, value, signature.Hash, DSASignatureFormat.Rfc3279DerSequence);
+            return key is ECDsa ecdsa
+                ? ecdsa.VerifyData(signed, value, signature.Hash, DSASignatureFormat.Rfc3279DerSequence)
+                : ((RSA)key).VerifyData(signed, value, signature.Hash, RSASignaturePadding.Pkcs1);
         }
-        using var rsa = RSA.Create();
-        rsa.ImportSubjectPublicKeyInfo(issuerKey, out _);
-        return rsa.VerifyData(signed, value, signature.Hash, RSASignaturePadding.Pkcs1);
+        finally
+        {
+            keys.Add(key);
+        }
+    }
+
+    // An issuer's key imported into the platform's crypto, kept while the issuer certificate lives: the import
+    // costs about as much as the verification, and a fleet of kubelets shares one CA. Each verification takes
+    // an instance for itself (they are not meant to be shared between threads), so a bag holds at most as
+    // many as ran at once.
+    private static readonly ConditionalWeakTable<X509Certificate, ConcurrentBag<AsymmetricAlgorithm>> EcdsaIssuerKeys = new();
+    private static readonly ConditionalWeakTable<X509Certificate, ConcurrentBag<AsymmetricAlgorithm>> RsaIssuerKeys = new();
+
+    private static AsymmetricAlgorithm ImportKey(X509Certificate issuer, bool ecdsa)
+    {
+        AsymmetricAlgorithm key = ecdsa ? ECDsa.Create() : RSA.Create();
+        try
+        {
+            key.ImportSubjectPublicKeyInfo(issuer.SubjectPublicKeyInfo.GetEncoded(), out _);
+            return key;
+        }
+        catch
+        {
+            key.Dispose();
+            throw;
+        }
     }
 
     private static readonly Dictionary<string, (HashAlgorithmName Hash, bool Ecdsa)> PlatformSignatures = new()

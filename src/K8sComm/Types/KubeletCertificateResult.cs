@@ -21,12 +21,12 @@ public sealed class KubeletCertificateResult
 
     /// <summary>Where the CA bundle that judged the certificate came from, and its certificates' subjects.</summary>
     public string CertificateAuthority { get; init; } = "";
-    public string[] CertificateAuthoritySubjects { get; init; } = [];
+    public ValueList<string> CertificateAuthoritySubjects { get; init; } = ValueList<string>.Empty;
 
     public string? Subject { get; init; }
     public string? Issuer { get; init; }
-    public string[] DnsNames { get; init; } = [];
-    public string[] IpAddresses { get; init; } = [];
+    public ValueList<string> DnsNames { get; init; } = ValueList<string>.Empty;
+    public ValueList<string> IpAddresses { get; init; } = ValueList<string>.Empty;
     public DateTimeOffset? NotBefore { get; init; }
     public DateTimeOffset? NotAfter { get; init; }
     /// <summary>Whole days until expiry (negative once expired).</summary>
@@ -36,10 +36,19 @@ public sealed class KubeletCertificateResult
     public string? SignatureAlgorithm { get; init; }
     public string? Sha256Fingerprint { get; init; }
 
+    // DER as the kubelet sent it, leaf first. The X509Certificate2 objects are made on first use: over a
+    // fleet, most results are filtered and never show their certificate, and each object costs native memory.
+    private IReadOnlyList<byte[]> _presented = [];
+    private X509Certificate2[]? _certificates;
+
     /// <summary>The serving certificate itself (public part), for Export-Certificate-style use.</summary>
-    public X509Certificate2? Certificate { get; init; }
+    public X509Certificate2? Certificate => Certificates.FirstOrDefault();
+
     /// <summary>What the kubelet sent after its certificate (intermediates), if anything.</summary>
-    public X509Certificate2[] Chain { get; init; } = [];
+    public ValueList<X509Certificate2> Chain => new(Certificates.Skip(1));
+
+    private X509Certificate2[] Certificates =>
+        LazyInitializer.EnsureInitialized(ref _certificates, () => _presented.Select(der => new X509Certificate2(der)).ToArray());
 
     public string? ChainError { get; init; }
     public bool NameMatches { get; init; }
@@ -55,17 +64,19 @@ public sealed class KubeletCertificateResult
 
     /// <summary>Why nothing could be judged (Unreachable, HandshakeFailed).</summary>
     public string? Error { get; init; }
-    public Finding[] Findings { get; init; } = [];
+    public ValueList<Finding> Findings { get; init; } = ValueList<Finding>.Empty;
 
     /// <summary>The most severe finding's id, for the table view and quick filters.</summary>
-    public string? WorstFinding => Findings.Length > 0 ? Findings[0].Id : null;
+    public string? WorstFinding => Findings.Count > 0 ? Findings[0].Id : null;
 
-    public override string ToString() => $"{Node ?? Address}: {Status}";
+    public override string ToString() => Display.Text($"{Node ?? Address}: {Status}");
+
+    // Names and sentences that come from the kubelet's certificate or the network: made safe to show.
+    private static string? Shown(string? text) => text is null ? null : Display.Text(text);
 
     internal static KubeletCertificateResult From(KubeletCheckResult result)
     {
         var facts = result.Certificate;
-        var chain = result.PresentedChainDer.Select(der => new X509Certificate2(der)).ToArray();
         return new()
         {
             Node = result.Target.NodeName,
@@ -74,28 +85,27 @@ public sealed class KubeletCertificateResult
             AddressType = result.Target.AddressType is { } type ? Enums.Convert<Core.Kubelets.NodeAddressType, NodeAddressType>(type) : null,
             Status = Enums.Convert<CoreStatus, KubeletCertificateStatus>(result.Status),
             CertificateAuthority = result.AuthoritySource,
-            CertificateAuthoritySubjects = result.AuthoritySubjects.ToArray(),
-            Subject = facts?.Subject,
-            Issuer = facts?.Issuer,
-            DnsNames = facts?.DnsNames.ToArray() ?? [],
-            IpAddresses = facts?.IpAddresses.ToArray() ?? [],
+            CertificateAuthoritySubjects = new(result.AuthoritySubjects.Select(Display.Text)),
+            Subject = Shown(facts?.Subject),
+            Issuer = Shown(facts?.Issuer),
+            DnsNames = facts is null ? ValueList<string>.Empty : new(facts.DnsNames.Select(Display.Text)),
+            IpAddresses = facts is null ? ValueList<string>.Empty : new(facts.IpAddresses),
             NotBefore = facts?.NotBefore,
             NotAfter = facts?.NotAfter,
             DaysRemaining = result.DaysRemaining,
             PublicKey = facts is null ? null : $"{facts.PublicKeyAlgorithm} {facts.PublicKeySize}",
             SignatureAlgorithm = facts?.SignatureAlgorithm,
             Sha256Fingerprint = facts?.Sha256Fingerprint,
-            Certificate = chain.FirstOrDefault(),
-            Chain = chain.Skip(1).ToArray(),
-            ChainError = result.ChainError,
+            _presented = result.PresentedChainDer,
+            ChainError = Shown(result.ChainError),
             NameMatches = result.NameMatches,
-            NameError = result.NameError,
+            NameError = Shown(result.NameError),
             NodeNameInCertificate = result.NodeNameInCertificate,
             TlsVersion = result.TlsVersion,
             AnonymousAccess = result.AnonymousAccess is { } access ? Enums.Convert<Core.Api.AnonymousAccess, AnonymousAccess>(access) : null,
             ReadOnlyPortOpen = result.ReadOnlyPortOpen,
-            Error = result.Error,
-            Findings = result.Findings.Select(Finding.From).ToArray(),
+            Error = Shown(result.Error),
+            Findings = new(result.Findings.Select(Finding.From)),
         };
     }
 }
