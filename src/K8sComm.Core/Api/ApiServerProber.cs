@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using k8s.Models;
+using K8sComm.Core.Checks;
 using K8sComm.Core.Discovery;
 using K8sComm.Core.Tls;
 
@@ -29,12 +30,12 @@ public static class ApiServerProber
     {
         ArgumentNullException.ThrowIfNull(endpoint);
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(timeout, TimeSpan.Zero);
-        using var run = new ProbeRun(timeout, cancellationToken);
+        using var run = new StepRun(ProbeStepNames.All, "the probe", timeout, cancellationToken);
         var result = await ProbeStepsAsync(endpoint, timeout, run).ConfigureAwait(false);
         return result with { Findings = ProbeFindings.Evaluate(result, DateTimeOffset.UtcNow) };
     }
 
-    private static async Task<ProbeResult> ProbeStepsAsync(ResolvedEndpoint endpoint, TimeSpan stepTimeout, ProbeRun run)
+    private static async Task<ProbeResult> ProbeStepsAsync(ResolvedEndpoint endpoint, TimeSpan stepTimeout, StepRun run)
     {
         var result = new ProbeResult { Reachable = false };
 
@@ -48,7 +49,7 @@ public static class ApiServerProber
             handshake = await run.StepAsync(ProbeStepNames.Tls, ct => TlsHandshake.RunAsync(TlsHandshakeRequest.For(endpoint), stepTimeout, ct))
                 .ConfigureAwait(false);
             if (handshake is null)
-                return run.SkipRest(result, $"no TLS connection: {run.LastError}");
+                return result with { Steps = run.SkipRest($"no TLS connection: {run.LastError}") };
 
             result = result with
             {
@@ -245,9 +246,8 @@ public static class ApiServerProber
     }
 
     /// <summary>The server does not offer what a step asks for.</summary>
-    private sealed class StepNotSupportedException(string message) : Exception(message);
 
-    private static async Task<bool?> HealthAsync(ProbeRun run, ApiServerClient client, string step, string path)
+    private static async Task<bool?> HealthAsync(StepRun run, ApiServerClient client, string step, string path)
     {
         bool? healthy = null;
         await run.StepAsync(step, async ct =>
@@ -275,113 +275,4 @@ public static class ApiServerProber
 
     private static K8sCommException Invalid(string path, string why) =>
         new(FailureReason.ResponseInvalid, $"The response to {path} can't be used: {why}.", path);
-
-    /// <summary>Runs steps under one deadline for the whole probe and keeps the record.</summary>
-    private sealed class ProbeRun : IDisposable
-    {
-        private readonly List<ProbeStep> _steps = [];
-        private readonly TimeSpan _timeout;
-        private readonly CancellationToken _cancellation;
-        private readonly CancellationTokenSource _deadline;
-
-        public ProbeRun(TimeSpan timeout, CancellationToken cancellation)
-        {
-            _timeout = timeout;
-            _cancellation = cancellation;
-            _deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
-            _deadline.CancelAfter(timeout);
-        }
-
-        /// <summary>The steps in their canonical order (the anonymous step runs alongside others).</summary>
-        public IReadOnlyList<ProbeStep> Steps
-        {
-            get
-            {
-                lock (_steps)
-                    return _steps.OrderBy(s => Order(s.Name)).ToList();
-            }
-        }
-        public string? LastError { get; private set; }
-        public bool GotAnyResponse { get; private set; }
-
-        private string TimedOut => $"timed out: the probe's time limit of {_timeout.TotalSeconds:0.###} s ran out";
-
-        public async Task<T?> StepAsync<T>(string name, Func<CancellationToken, Task<T>> action)
-        {
-            _cancellation.ThrowIfCancellationRequested();
-            if (_deadline.IsCancellationRequested)
-            {
-                Skip(name, $"not started: the probe's time limit of {_timeout.TotalSeconds:0.###} s ran out");
-                LastError = TimedOut;
-                return default;
-            }
-
-            var started = Stopwatch.GetTimestamp();
-            var status = ProbeStepStatus.Failed;
-            string? error;
-            try
-            {
-                var value = await action(_deadline.Token).ConfigureAwait(false);
-                GotAnyResponse = true;
-                Record(name, ProbeStepStatus.Succeeded, null, started);
-                return value;
-            }
-            catch (OperationCanceledException) when (!_cancellation.IsCancellationRequested)
-            {
-                error = TimedOut;
-            }
-            catch (K8sCommException e) when (e.Reason == FailureReason.Timeout && !_cancellation.IsCancellationRequested)
-            {
-                error = $"{TimedOut}: {e.Message}";
-            }
-            catch (StepNotSupportedException e)
-            {
-                GotAnyResponse = true;
-                status = ProbeStepStatus.NotSupported;
-                error = e.Message;
-            }
-            catch (ApiStatusException e)
-            {
-                GotAnyResponse = true;
-                error = $"{e.Code} {e.StatusReason}: {e.Message}".Replace("  ", " ");
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                // Our exceptions (K8sCommException) and the unexpected alike: recorded, never thrown.
-                error = e.Message;
-            }
-            Record(name, status, error, started);
-            return default;
-        }
-
-        public void Skip(string name, string reason) => Add(new ProbeStep(name, ProbeStepStatus.Skipped, reason, TimeSpan.Zero));
-
-        /// <summary>Marks every step not yet recorded as skipped and returns the result with the steps.</summary>
-        public ProbeResult SkipRest(ProbeResult result, string reason)
-        {
-            foreach (var name in ProbeStepNames.All.Where(n => Steps.All(s => s.Name != n)))
-                Skip(name, reason);
-            return result with { Steps = Steps };
-        }
-
-        public void Dispose() => _deadline.Dispose();
-
-        private void Record(string name, ProbeStepStatus status, string? error, long started)
-        {
-            LastError = error;
-            Add(new ProbeStep(name, status, error, Stopwatch.GetElapsedTime(started)));
-        }
-
-        private void Add(ProbeStep step)
-        {
-            lock (_steps)
-                _steps.Add(step);
-        }
-
-        private static int Order(string name)
-        {
-            var index = ProbeStepNames.All.ToList().IndexOf(name);
-            return index < 0 ? int.MaxValue : index;
-        }
-    }
 }
