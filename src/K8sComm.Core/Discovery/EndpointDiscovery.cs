@@ -124,6 +124,8 @@ public sealed class EndpointDiscovery
     }
 
     private static Dictionary<string, string?> ProcessEnvironment() =>
-        new[] { KubeconfigLocator.VariableName, InClusterResolver.HostVariable, InClusterResolver.PortVariable, InClusterResolver.PodNamespaceVariable }
-            .ToDictionary(name => name, System.Environment.GetEnvironmentVariable, StringComparer.Ordinal);
+        new(InClusterResolver.ProcessEnvironment())
+        {
+            [KubeconfigLocator.VariableName] = System.Environment.GetEnvironmentVariable(KubeconfigLocator.VariableName),
+        };
 }

@@ -19,6 +19,10 @@ public static class InClusterResolver
     public const string PodNamespaceVariable = "POD_NAMESPACE";
 
     /// <summary>True when the environment looks like a pod's (both variables set); reads no files.</summary>
+    /// <summary>The variables a pod is given, as this process sees them.</summary>
+    public static IReadOnlyDictionary<string, string?> ProcessEnvironment() =>
+        new[] { HostVariable, PortVariable, PodNamespaceVariable }.ToDictionary(name => name, System.Environment.GetEnvironmentVariable);
+
     public static bool IsAvailable(IReadOnlyDictionary<string, string?> environment) =>
         !string.IsNullOrEmpty(Get(environment, HostVariable)) && !string.IsNullOrEmpty(Get(environment, PortVariable));
 

@@ -40,7 +40,7 @@ public sealed class GetServiceAccountContextCommand : K8sCommCmdlet
     {
         if (SkipCertificateCheck) WriteWarning(Strings.Warning_SkipCertificateCheck);
         var directory = GetUnresolvedProviderPathFromPSPath(ServiceAccountPath);
-        var context = PodServiceAccount.Read(InvokeInPodApiCallCommand.PodEnvironment(), directory, ApiServer, SkipCertificateCheck);
+        var context = PodServiceAccount.Read(InClusterResolver.ProcessEnvironment(), directory, ApiServer, SkipCertificateCheck);
         ServiceAccountVerification? verification = null;
         if (Verify)
         {

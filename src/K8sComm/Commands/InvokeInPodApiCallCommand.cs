@@ -147,14 +147,10 @@ public sealed class InvokeInPodApiCallCommand : ApiServerCmdlet
 
         CheckConnectionParameters();
         if (SkipCertificateCheck) WriteWarning(Strings.Warning_SkipCertificateCheck);
-        var resolved = PodServiceAccount.ResolveEndpoint(PodEnvironment(),
+        var resolved = PodServiceAccount.ResolveEndpoint(InClusterResolver.ProcessEnvironment(),
             FileSystemPath(ServiceAccountPath ?? InClusterResolver.DefaultServiceAccountPath), ApiServer, SkipCertificateCheck);
         return (ApiServerClientPool.Shared.ClientFor(resolved, options), resolved.Namespace);
     }
-
-    internal static IReadOnlyDictionary<string, string?> PodEnvironment() =>
-        new[] { InClusterResolver.HostVariable, InClusterResolver.PortVariable, InClusterResolver.PodNamespaceVariable }
-            .ToDictionary(name => name, Environment.GetEnvironmentVariable);
 
     private ApiCall? BuildCall(ApiServerClient client, string ns)
     {
