@@ -275,30 +275,17 @@ public sealed class InvokeInPodApiCallCommand : ApiServerCmdlet
         var limit = MyInvocation.BoundParameters.ContainsKey(nameof(TimeoutSec)) ? TimeSpan.FromSeconds(TimeoutSec) : (TimeSpan?)null;
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(StopToken);
         if (limit is not null) timeout.CancelAfter(limit.Value);
-        var events = client.WatchAsync(call, timeout.Token).GetAsyncEnumerator(timeout.Token);
         try
         {
-            while (Await(events.MoveNextAsync().AsTask()))
-                WriteObject(new WatchEvent { Type = events.Current.Type, Object = JsonObjects.ToPowerShell(events.Current.Object) });
+            AwaitEach(client.WatchAsync(call, timeout.Token), timeout.Token, change =>
+                WriteObject(new WatchEvent { Type = change.Type, Object = JsonObjects.ToPowerShell(change.Object) }));
         }
         catch (OperationCanceledException) when (timeout.IsCancellationRequested && !StopToken.IsCancellationRequested)
         {
             WriteVerbose(string.Format(Strings.Verbose_WatchEnded, TimeoutSec));
         }
-        finally
-        {
-            try
-            {
-                Await(events.DisposeAsync().AsTask().ContinueWith(_ => true, TaskScheduler.Default));
-            }
-            catch (OperationCanceledException)
-            {
-            }
-        }
     }
 
-    /// <summary>Streams the body into a file beside the target, moved into place only when the whole body
-    /// arrived: an error leaves no file, and never spoils one that was there.</summary>
     private void Download(ApiServerClient client, ApiCall call)
     {
         var path = FileSystemPath(OutFile!);
@@ -337,19 +324,13 @@ public sealed class InvokeInPodApiCallCommand : ApiServerCmdlet
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(StopToken);
         timeout.CancelAfter(TimeSpan.FromSeconds(TimeoutSec));
-        var items = work(timeout.Token).GetAsyncEnumerator(timeout.Token);
         try
         {
-            while (Await(items.MoveNextAsync().AsTask()))
-                write(items.Current);
+            AwaitEach(work(timeout.Token), timeout.Token, write);
         }
         catch (OperationCanceledException) when (!StopToken.IsCancellationRequested)
         {
             throw TimedOut(call);
-        }
-        finally
-        {
-            Await(items.DisposeAsync().AsTask().ContinueWith(_ => true, TaskScheduler.Default));
         }
     }
 

@@ -163,24 +163,15 @@ public sealed class TestKubeletCertificateCommand : ApiServerCmdlet
         if (endpoint is null || Options() is null)
             return;
         var resolutions = KubeletTargets.FromApiServerAsync(ClientFor(endpoint), All ? null : Node, AddressPreference, StopToken);
-        var enumerator = resolutions.GetAsyncEnumerator(StopToken);
-        try
+        // Nodes arrive page by page: their checks start at once, and finished ones are written between pages.
+        AwaitEach(resolutions, StopToken, resolution =>
         {
-            // Nodes arrive page by page: their checks start at once, and finished ones are written between pages.
-            while (Await(enumerator.MoveNextAsync().AsTask()))
-            {
-                var (target, error) = enumerator.Current;
-                if (error is not null)
-                    WriteFailure(error);
-                else
-                    Start(target!);
-                WriteFinished(_work!, waitForAll: false, Write);
-            }
-        }
-        finally
-        {
-            enumerator.DisposeAsync().AsTask().GetAwaiter().GetResult();
-        }
+            if (resolution.Error is not null)
+                WriteFailure(resolution.Error);
+            else
+                Start(resolution.Target!);
+            WriteFinished(_work!, waitForAll: false, Write);
+        });
     }
 
     private IReadOnlyList<CoreAddressType>? AddressPreference =>

@@ -42,6 +42,23 @@ public abstract class K8sCommCmdlet : PSCmdlet, IDisposable
     /// <summary>Waits on the pipeline thread for core work (the core never needs this thread back).</summary>
     protected T Await<T>(Task<T> task) => task.GetAwaiter().GetResult();
 
+    /// <summary>Takes an async stream on the pipeline thread, handing each item to <paramref name="each"/>
+    /// (which may write) as it arrives, and always disposes the stream, even when stopped.</summary>
+    protected void AwaitEach<T>(IAsyncEnumerable<T> items, CancellationToken cancellation, Action<T> each)
+    {
+        var enumerator = items.GetAsyncEnumerator(cancellation);
+        try
+        {
+            while (Await(enumerator.MoveNextAsync().AsTask()))
+                each(enumerator.Current);
+        }
+        finally
+        {
+            // Disposing a stream that was cancelled may itself report the cancellation: it is over either way.
+            Await(enumerator.DisposeAsync().AsTask().ContinueWith(_ => true, TaskScheduler.Default));
+        }
+    }
+
     /// <summary>A failure about one item: the command goes on.</summary>
     protected void WriteFailure(K8sCommException failure) => WriteError(ErrorRecords.From(failure));
 
