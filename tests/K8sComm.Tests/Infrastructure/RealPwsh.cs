@@ -49,13 +49,7 @@ internal static class RealPwsh
         IReadOnlyDictionary<string, string>? environment)
     {
         // The tool manifest is found from the working directory.
-        var start = new ProcessStartInfo("dotnet")
-        {
-            WorkingDirectory = Repo.Root,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
+        var start = new ProcessStartInfo("dotnet") { WorkingDirectory = Repo.Root };
         start.ArgumentList.Add("pwsh");
         foreach (var argument in arguments) start.ArgumentList.Add(argument);
         start.Environment["DOTNET_GCHeapHardLimit"] = $"0x{HeapLimitBytes:X}";
@@ -66,21 +60,8 @@ internal static class RealPwsh
             start.Environment.Remove(name);
         foreach (var (name, value) in environment ?? new Dictionary<string, string>()) start.Environment[name] = value;
 
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var cancel = new CancellationTokenSource(timeout);
-        try
-        {
-            await process.WaitForExitAsync(cancel.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            await process.WaitForExitAsync();
-            return new Outcome(true, -1, await stdout, await stderr);
-        }
-        return new Outcome(false, process.ExitCode, await stdout, await stderr);
+        var result = await ChildProcess.RunAsync(start, timeout);
+        return new Outcome(result.TimedOut, result.ExitCode, result.StandardOutput, result.StandardError);
     }
 
     private static string? Probe()

@@ -36,27 +36,12 @@ internal static class ShellProcess
     /// <summary>Runs the shell with any arguments, e.g. `try`.</summary>
     internal static async Task<Outcome> RunShellAsync(IEnumerable<string> arguments, TimeSpan timeout)
     {
-        var start = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
+        var start = new ProcessStartInfo("dotnet");
         start.ArgumentList.Add(ShellAssembly);
         foreach (string argument in arguments) start.ArgumentList.Add(argument);
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var cancel = new CancellationTokenSource(timeout);
-        try
-        {
-            await process.WaitForExitAsync(cancel.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"K8sComm.Shell did not finish within {timeout}.");
-        }
-        return new Outcome(process.ExitCode, await stdout, await stderr);
+        var result = await ChildProcess.RunAsync(start, timeout);
+        return result.TimedOut
+            ? throw new TimeoutException($"K8sComm.Shell did not finish within {timeout}.")
+            : new Outcome(result.ExitCode, result.StandardOutput, result.StandardError);
     }
 }
