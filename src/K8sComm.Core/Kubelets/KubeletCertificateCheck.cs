@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Net;
-using System.Net.Security;
 using K8sComm.Core.Api;
 using K8sComm.Core.Discovery;
 using K8sComm.Core.Tls;
@@ -70,26 +69,27 @@ public static class KubeletCertificateCheck
                 $"no TCP connection within {Seconds(options.Timeout)} s");
         }
 
-        await using var tls = new SslStream(tcp, leaveInnerStreamOpen: false);
-        var capture = new PresentedChainCapture();
-        try
+        await using (tcp.ConfigureAwait(false))
         {
-            var request = new TlsHandshakeRequest(target.Host, target.Port) { ApplicationProtocols = ["http/1.1"] };
-            await TlsHandshake.AuthenticateAsync(tls, request, capture.Accept, deadline).ConfigureAwait(false);
-        }
-        catch (K8sCommException e)
-        {
-            return KubeletCertificateJudge.Failed(target, options.Authority, Status.HandshakeFailed, Cause(e));
-        }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-        {
-            return KubeletCertificateJudge.Failed(target, options.Authority, Status.HandshakeFailed,
-                $"no TLS handshake within {Seconds(options.Timeout)} s");
-        }
+            HandshakeCapture presented;
+            try
+            {
+                presented = await ManagedTlsHandshake.RunAsync(tcp, target.Host, target.Port, ["http/1.1"], deadline).ConfigureAwait(false);
+            }
+            catch (K8sCommException e)
+            {
+                return KubeletCertificateJudge.Failed(target, options.Authority, Status.HandshakeFailed, Cause(e));
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                return KubeletCertificateJudge.Failed(target, options.Authority, Status.HandshakeFailed,
+                    $"no TLS handshake within {Seconds(options.Timeout)} s");
+            }
 
-        var judged = KubeletCertificateJudge.Judge(target, capture.Chain, options.Authority,
-            options.TimeProvider.GetUtcNow(), options.WarningDays);
-        return judged with { TlsVersion = TlsHandshake.ProtocolName(tls.SslProtocol) };
+            var judged = KubeletCertificateJudge.Judge(target, presented.Certificates, options.Authority,
+                options.TimeProvider.GetUtcNow(), options.WarningDays);
+            return judged with { TlsVersion = presented.Protocol };
+        }
     }
 
     /// <summary>

@@ -21,6 +21,12 @@ internal sealed partial class OpensslServer : IDisposable
     private static partial Regex AcceptLine();
 
     public OpensslServer(X509Certificate2 leaf, params X509Certificate2[] chain)
+        : this(leaf, [], chain)
+    {
+    }
+
+    /// <param name="options">More s_server options, such as <c>-tls1_2</c>.</param>
+    public OpensslServer(X509Certificate2 leaf, IReadOnlyList<string> options, params X509Certificate2[] chain)
     {
         _directory = Directory.CreateTempSubdirectory("k8scomm-openssl-").FullName;
         var certificate = System.IO.Path.Combine(_directory, "server.crt");
@@ -37,6 +43,8 @@ internal sealed partial class OpensslServer : IDisposable
         };
         foreach (var arg in new[] { "s_server", "-accept", "127.0.0.1:0", "-cert", certificate, "-key", key, "-www", "-no_dhe" })
             start.ArgumentList.Add(arg);
+        foreach (var option in options)
+            start.ArgumentList.Add(option);
         if (chain.Length > 0)
         {
             var chainFile = System.IO.Path.Combine(_directory, "chain.crt");

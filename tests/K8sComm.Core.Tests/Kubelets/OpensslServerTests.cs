@@ -1,6 +1,7 @@
 using K8sComm.Core.Kubelets;
 using K8sComm.Core.Tests.Tls;
 using K8sComm.Core.Tls;
+using System.Security.Cryptography;
 using Xunit;
 using Status = K8sComm.Core.Kubelets.KubeletCertificateStatus;
 
@@ -65,5 +66,27 @@ public class OpensslServerTests
         Assert.Equal(ChainProblem.UnknownAuthority, result.ChainProblem);
         Assert.Contains("CN=openssl-intermediate", result.ChainError);
         Assert.Contains("not sent by the server", result.ChainError);
+    }
+
+    // The handshake is BouncyCastle's own client: it must agree with a server that is not ours on either
+    // protocol, and whatever key type the certificate has.
+    [SkippableTheory]
+    [InlineData("-tls1_3", false, "TLS 1.3")]
+    [InlineData("-tls1_3", true, "TLS 1.3")]
+    [InlineData("-tls1_2", false, "TLS 1.2")]
+    [InlineData("-tls1_2", true, "TLS 1.2")]
+    public async Task Either_protocol_and_key_type_give_the_same_verdict(string protocol, bool ecdsa, string expected)
+    {
+        Skip.If(OpensslServer.Path is null, OpensslServer.MissingReason);
+        using var leaf = ecdsa
+            ? TestPki.Issue(Intermediate, "system:node:node-x", ["node-x"], ["127.0.0.1"], ecdsa: true, curve: ECCurve.NamedCurves.nistP384)
+            : TestPki.Issue(Intermediate, "system:node:node-x", ["node-x"], ["127.0.0.1"], keySlot: 2);
+        using var server = new OpensslServer(leaf, [protocol], Intermediate);
+
+        var result = await CheckAsync(server);
+
+        Assert.Equal(Status.Trusted, result.Status);
+        Assert.Equal(expected, result.TlsVersion);
+        Assert.Equal(leaf.RawData, result.PresentedChainDer[0]);
     }
 }
