@@ -126,7 +126,7 @@ public sealed class ChainValidator
 
         // The leaf is itself a trusted certificate (a pinned self-signed server): Go accepts it as is.
         var toValidate = path.Where(c => !IsAuthority(c)).ToList();
-        if (toValidate.Count > 0)
+        if (toValidate.Count > 0 && !(path.Count == 1 && LeavesPathValidationNothingToDo(leaf)))
         {
             try
             {
@@ -193,6 +193,30 @@ public sealed class ChainValidator
     }
 
     private bool IsAuthority(X509Certificate certificate) => _authorities.Any(ca => ca.Equals(certificate));
+
+    // What PKIX path validation handles in the last certificate of a path; any other critical extension
+    // makes it refuse the certificate.
+    private static readonly HashSet<string> HandledCriticalExtensions =
+        [X509Extensions.BasicConstraints.Id, X509Extensions.KeyUsage.Id, X509Extensions.SubjectAlternativeName.Id];
+
+    /// <summary>
+    /// Whether PKIX validation of a leaf that a CA of the bundle signed directly could only repeat what is
+    /// already known: the signature was verified while building the path, the dates and names were
+    /// checked, and a lone end-entity certificate meets no path length, name constraint or CA rule. What is
+    /// left is its extensions: no critical extension beyond those PKIX handles, and no policy extensions
+    /// (a policy constraint in the leaf itself can fail the path). Anything else still goes through PKIX.
+    /// The repeated check was most of judging a kubelet (a managed signature verification per node).
+    /// </summary>
+    private static bool LeavesPathValidationNothingToDo(X509Certificate leaf)
+    {
+        var critical = leaf.GetCriticalExtensionOids();
+        return (critical is null || critical.All(HandledCriticalExtensions.Contains))
+            && leaf.GetExtensionValue(X509Extensions.PolicyConstraints) is null
+            && leaf.GetExtensionValue(X509Extensions.CertificatePolicies) is null
+            && leaf.GetExtensionValue(X509Extensions.PolicyMappings) is null
+            && leaf.GetExtensionValue(X509Extensions.InhibitAnyPolicy) is null
+            && leaf.GetExtensionValue(X509Extensions.NameConstraints) is null;
+    }
 
     /// <summary>Weak keys (RSA under 2048 bits, curves under 256 bits) and weak signatures (SHA-1, MD5)
     /// among the certificates.</summary>

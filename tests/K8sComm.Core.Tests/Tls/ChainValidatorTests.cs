@@ -209,6 +209,28 @@ public class ChainValidatorTests
         Assert.Equal(ChainProblem.Invalid, verdict.Problem);
     }
 
+    // A leaf the CA signed directly is judged without repeating PKIX validation, unless it carries
+    // something PKIX must weigh: an extension it does not know, marked critical, still fails it (as Go's
+    // verifier fails it), and so does a policy constraint the leaf cannot meet.
+    [Theory]
+    [InlineData("1.3.6.1.4.1.99999.1", null)]
+    [InlineData("2.5.29.36", new byte[] { 0x30, 0x03, 0x80, 0x01, 0x00 })] // policyConstraints: requireExplicitPolicy 0
+    public void A_leaf_with_a_critical_extension_path_validation_refuses_is_invalid(string oid, byte[]? value)
+    {
+        using var ca = TestPki.CreateCa();
+        using var key = RSA.Create(2048);
+        var request = new System.Security.Cryptography.X509Certificates.CertificateRequest("CN=server", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        request.CertificateExtensions.Add(new System.Security.Cryptography.X509Certificates.X509Extension(oid, value ?? [0x05, 0x00], critical: true));
+        using var leaf = request.Create(ca, Now.AddDays(-1), Now.AddDays(30), [1, 2, 3, 4]);
+        using var plain = TestPki.Issue(ca, "server", ["server.test"]);
+
+        var verdict = Validate(ca, leaf);
+
+        Assert.False(verdict.Trusted);
+        Assert.Equal(ChainProblem.Invalid, verdict.Problem);
+        Assert.True(Validate(ca, plain).Trusted);
+    }
+
     [Fact]
     public void Nothing_presented_is_its_own_problem()
     {
