@@ -24,15 +24,16 @@ public static class NodeDirectory
             var path = $"/api/v1/nodes?limit={pageSize.ToString(CultureInfo.InvariantCulture)}"
                 + (next is null ? "" : "&continue=" + Uri.EscapeDataString(next));
             var page = await ReadPageAsync(client, path, cancellationToken).ConfigureAwait(false);
-            foreach (var node in page.Items ?? [])
+            foreach (var node in page.Items)
                 yield return node;
-            next = string.IsNullOrEmpty(page.Metadata?.ContinueProperty) ? null : page.Metadata.ContinueProperty;
+            next = string.IsNullOrEmpty(page.Continue) ? null : page.Continue;
         }
         while (next is not null);
     }
 
-    // A page of a big cluster is megabytes of JSON: read from the stream rather than through one large string.
-    private static async Task<V1NodeList> ReadPageAsync(ApiServerClient client, string path, CancellationToken cancellationToken)
+    // A page of a big cluster is megabytes of JSON: read from the stream rather than through one large string,
+    // and only what addressing a kubelet needs is taken from each node (see NodePage).
+    private static async Task<NodePage> ReadPageAsync(ApiServerClient client, string path, CancellationToken cancellationToken)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, path);
         using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
@@ -44,8 +45,8 @@ public static class NodeDirectory
         try
         {
             await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
-            return await JsonSerializer.DeserializeAsync<V1NodeList>(stream, JsonOptions.Value, cancellationToken).ConfigureAwait(false)
-                ?? throw new JsonException("the body is null");
+            using var document = await JsonDocument.ParseAsync(stream, cancellationToken: cancellationToken).ConfigureAwait(false);
+            return NodePage.Read(document.RootElement);
         }
         catch (JsonException e)
         {
@@ -58,13 +59,57 @@ public static class NodeDirectory
         }
     }
 
-    // KubernetesClient's own serializer settings (converters for its dates, quantities, int-or-string).
-    private static readonly Lazy<JsonSerializerOptions> JsonOptions = new(() =>
+    /// <summary>
+    /// A page of the node list with what a kubelet check needs from each node: its name, addresses and
+    /// kubelet port. Binding whole nodes to KubernetesClient's models (status, images, conditions, ...) cost
+    /// more, in a fresh process, than checking the first thousand kubelets.
+    /// </summary>
+    private sealed record NodePage(List<V1Node> Items, string? Continue)
     {
-        JsonSerializerOptions? options = null;
-        k8s.KubernetesJson.AddJsonOptions(o => options = o);
-        return options!;
-    });
+        /// <exception cref="JsonException">The page is not shaped like a V1NodeList.</exception>
+        public static NodePage Read(JsonElement list)
+        {
+            if (list.ValueKind != JsonValueKind.Object)
+                throw new JsonException("the body is not an object");
+            var items = new List<V1Node>();
+            if (list.TryGetProperty("items", out var array) && array.ValueKind != JsonValueKind.Null)
+            {
+                foreach (var item in Array(array, "items"))
+                    items.Add(Node(item));
+            }
+            var next = Child(list, "metadata") is { } metadata ? Text(metadata, "continue") : null;
+            return new NodePage(items, next);
+        }
+
+        private static V1Node Node(JsonElement item)
+        {
+            var status = Child(item, "status");
+            var port = status is { } s && Child(s, "daemonEndpoints") is { } endpoints && Child(endpoints, "kubeletEndpoint") is { } kubelet
+                && kubelet.TryGetProperty("Port", out var value) && value.ValueKind == JsonValueKind.Number ? value.GetInt32() : (int?)null;
+            return new V1Node
+            {
+                Metadata = new V1ObjectMeta { Name = Child(item, "metadata") is { } metadata ? Text(metadata, "name") : null },
+                Status = status is null ? null : new V1NodeStatus
+                {
+                    Addresses = status.Value.TryGetProperty("addresses", out var addresses) && addresses.ValueKind != JsonValueKind.Null
+                        ? Array(addresses, "addresses").Select(a => new V1NodeAddress { Address = Text(a, "address") ?? "", Type = Text(a, "type") ?? "" }).ToList()
+                        : null,
+                    DaemonEndpoints = port is null ? null : new V1NodeDaemonEndpoints { KubeletEndpoint = new V1DaemonEndpoint { Port = port.Value } },
+                },
+            };
+        }
+
+        private static JsonElement? Child(JsonElement parent, string name) =>
+            parent.ValueKind == JsonValueKind.Object && parent.TryGetProperty(name, out var child) && child.ValueKind == JsonValueKind.Object
+                ? child : null;
+
+        private static string? Text(JsonElement parent, string name) =>
+            parent.ValueKind == JsonValueKind.Object && parent.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String
+                ? value.GetString() : null;
+
+        private static JsonElement.ArrayEnumerator Array(JsonElement element, string name) =>
+            element.ValueKind == JsonValueKind.Array ? element.EnumerateArray() : throw new JsonException($"'{name}' is not an array");
+    }
 
     /// <summary>
     /// The nodes whose names match any of the patterns (PowerShell-style wildcards <c>*</c>, <c>?</c>,

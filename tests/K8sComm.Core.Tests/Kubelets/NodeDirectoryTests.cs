@@ -74,4 +74,45 @@ public class NodeDirectoryTests
         Assert.Equal(["cache-*"], unmatched);
         Assert.Single(server.Requests);
     }
+
+    [Fact]
+    public async Task A_listed_node_keeps_what_addressing_its_kubelet_needs()
+    {
+        const string page = """
+            {"kind":"NodeList","apiVersion":"v1","metadata":{"resourceVersion":"7"},"items":[
+              {"metadata":{"name":"n1","labels":{"a":"b"}},"spec":{"podCIDR":"10.244.0.0/24"},
+               "status":{"capacity":{"cpu":"4"},"addresses":[{"type":"Hostname","address":"n1.test"},{"type":"InternalIP","address":"10.0.0.5"}],
+                         "daemonEndpoints":{"kubeletEndpoint":{"Port":10260}},"nodeInfo":{"kubeletVersion":"v1.32.0"}}},
+              {"metadata":{"name":"n2"},"status":{}}]}
+            """;
+        await using var server = new RecordingServer(null, _ => (200, page));
+        using var client = Client(server);
+
+        var nodes = new List<k8s.Models.V1Node>();
+        await foreach (var node in NodeDirectory.ListAsync(client))
+            nodes.Add(node);
+
+        var target = KubeletTarget.ForNode(nodes[0])!;
+        Assert.Equal(("n1", "10.0.0.5", 10260), (target.NodeName, target.Host, target.Port));
+        Assert.Equal("n2", nodes[1].Metadata.Name);
+        Assert.Null(KubeletTarget.ForNode(nodes[1]));
+    }
+
+    [Theory]
+    [InlineData("""{"items":"n1"}""")]
+    [InlineData("""[1,2]""")]
+    [InlineData("""{"items":[{"metadata":{"name":"n1"},"status":{"addresses":{}}}]}""")]
+    [InlineData("""{"items":[""")]
+    public async Task A_page_that_is_not_a_node_list_is_an_invalid_response(string body)
+    {
+        await using var server = new RecordingServer(null, _ => (200, body));
+        using var client = Client(server);
+
+        var error = await Assert.ThrowsAsync<K8sCommException>(async () =>
+        {
+            await foreach (var _ in NodeDirectory.ListAsync(client)) { }
+        });
+
+        Assert.Equal(FailureReason.ResponseInvalid, error.Reason);
+    }
 }
