@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using System.Net;
 using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
-using X500DistinguishedName = System.Security.Cryptography.X509Certificates.X500DistinguishedName;
 using System.Text;
 using System.Text.RegularExpressions;
 using Org.BouncyCastle.Asn1;
@@ -10,6 +9,7 @@ using Org.BouncyCastle.Asn1.EdEC;
 using Org.BouncyCastle.Asn1.Pkcs;
 using Org.BouncyCastle.Asn1.X509;
 using Org.BouncyCastle.Asn1.X9;
+using Org.BouncyCastle.Crypto.Digests;
 using Org.BouncyCastle.X509;
 using DotNetCertificate = System.Security.Cryptography.X509Certificates.X509Certificate;
 
@@ -71,12 +71,20 @@ public static partial class CertificateReader
             SelfSigned: new Lazy<bool>(() => IsSelfSigned(certificate)));
     }
 
-    /// <summary>SHA-256 of the DER encoding as 64 uppercase hex digits.</summary>
-    public static string Fingerprint(X509Certificate certificate) =>
-        Convert.ToHexString(SHA256.HashData(certificate.GetEncoded()));
+    /// <summary>SHA-256 of the DER encoding as 64 uppercase hex digits, computed by BouncyCastle: the
+    /// platform's first hash in a process loads its crypto library, which describing a certificate need not.</summary>
+    public static string Fingerprint(X509Certificate certificate)
+    {
+        var der = certificate.GetEncoded();
+        var sha256 = new Sha256Digest();
+        sha256.BlockUpdate(der, 0, der.Length);
+        var hash = new byte[sha256.GetDigestSize()];
+        sha256.DoFinal(hash, 0);
+        return Convert.ToHexString(hash);
+    }
 
     /// <summary>A distinguished name as .NET prints it: most specific first, joined by ", ".</summary>
-    public static string FormatName(X509Name name) => new X500DistinguishedName(name.GetEncoded()).Name;
+    public static string FormatName(X509Name name) => DistinguishedName.Format(name.GetEncoded());
 
     /// <summary>Issued by itself: same subject and issuer, and its own key verifies its signature.</summary>
     public static bool IsSelfSigned(X509Certificate certificate) =>
