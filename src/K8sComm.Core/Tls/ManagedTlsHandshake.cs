@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Globalization;
 using System.Net;
 using System.Text;
+using K8sComm.Core.Transport;
 using Org.BouncyCastle.Tls;
 using Org.BouncyCastle.Tls.Crypto.Impl.BC;
 using BcCertificate = Org.BouncyCastle.X509.X509Certificate;
@@ -25,7 +26,7 @@ internal static class ManagedTlsHandshake
 {
     private const int BufferBytes = 16 * 1024;
 
-    // Thread-safe: its random source is the operating system's.
+    // Shared by every handshake: thread-safe, its random source is the operating system's.
     private static readonly PlatformAssistedTlsCrypto SharedCrypto = new();
 
     /// <param name="stream">An open connection to the server (direct or through a proxy); not disposed here.</param>
@@ -82,7 +83,7 @@ internal static class ManagedTlsHandshake
 
     private static K8sCommException Failed(string host, int port, string why, Exception? inner)
     {
-        var authority = host.Contains(':', StringComparison.Ordinal) ? $"[{host}]:{port}" : $"{host}:{port}";
+        var authority = TcpConnector.FormatAuthority(host, port);
         return new K8sCommException(FailureReason.TlsHandshakeFailed,
             $"The TLS handshake with {authority} failed: {why.TrimEnd('.')}.", authority, innerException: inner);
     }

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Security.Cryptography;
+using Org.BouncyCastle.Crypto.Prng;
 using Org.BouncyCastle.Security;
 using Org.BouncyCastle.Tls;
 using Org.BouncyCastle.Tls.Crypto;
@@ -15,7 +16,7 @@ namespace K8sComm.Core.Tls;
 /// BouncyCastle's X25519) cost more than it saved, on both sides. TLS 1.2 signatures and Ed25519 stay
 /// with BouncyCastle.
 /// </summary>
-internal sealed class PlatformAssistedTlsCrypto() : BcTlsCrypto(new SecureRandom())
+internal sealed class PlatformAssistedTlsCrypto() : BcTlsCrypto(new SecureRandom(new CryptoApiRandomGenerator()))
 {
     public override TlsCertificate CreateCertificate(short type, byte[] encoding) =>
         type == CertificateType.X509 ? new PlatformVerifiedCertificate(this, encoding) : base.CreateCertificate(type, encoding);

@@ -145,13 +145,6 @@ internal sealed class PresentedChainCapture
     public bool Accept(object sender, X509Certificate? certificate, X509Chain? chain, SslPolicyErrors errors)
     {
         Chain = Capture(certificate, chain);
-        if (chain is not null)
-        {
-            foreach (var element in chain.ChainElements)
-                element.Certificate.Dispose();
-            foreach (var extra in chain.ChainPolicy.ExtraStore)
-                extra.Dispose();
-        }
         return true;
     }
 

@@ -180,6 +180,6 @@ internal static class TcpConnector
     private static K8sCommException Socks(Uri proxy, string why) =>
         new(FailureReason.ForwardProxyFailed, $"SOCKS5 proxy {Redact(proxy)}: {why}.", Redact(proxy));
 
-    private static string FormatAuthority(string host, int port) =>
+    internal static string FormatAuthority(string host, int port) =>
         host.Contains(':') ? $"[{host}]:{port}" : $"{host}:{port}";
 }
