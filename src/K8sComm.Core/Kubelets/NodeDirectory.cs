@@ -85,7 +85,8 @@ public static class NodeDirectory
         {
             var status = Child(item, "status");
             var port = status is { } s && Child(s, "daemonEndpoints") is { } endpoints && Child(endpoints, "kubeletEndpoint") is { } kubelet
-                && kubelet.TryGetProperty("Port", out var value) && value.ValueKind == JsonValueKind.Number ? value.GetInt32() : (int?)null;
+                && kubelet.TryGetProperty("Port", out var value) && value.ValueKind == JsonValueKind.Number && value.TryGetInt32(out var number)
+                ? number : (int?)null;
             return new V1Node
             {
                 Metadata = new V1ObjectMeta { Name = Child(item, "metadata") is { } metadata ? Text(metadata, "name") : null },

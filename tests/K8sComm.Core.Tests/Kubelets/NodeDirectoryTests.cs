@@ -83,7 +83,8 @@ public class NodeDirectoryTests
               {"metadata":{"name":"n1","labels":{"a":"b"}},"spec":{"podCIDR":"10.244.0.0/24"},
                "status":{"capacity":{"cpu":"4"},"addresses":[{"type":"Hostname","address":"n1.test"},{"type":"InternalIP","address":"10.0.0.5"}],
                          "daemonEndpoints":{"kubeletEndpoint":{"Port":10260}},"nodeInfo":{"kubeletVersion":"v1.32.0"}}},
-              {"metadata":{"name":"n2"},"status":{}}]}
+              {"metadata":{"name":"n2"},"status":{}},
+              {"metadata":{"name":"n3"},"status":{"addresses":[{"type":"InternalIP","address":"10.0.0.7"}],"daemonEndpoints":{"kubeletEndpoint":{"Port":1e12}}}}]}
             """;
         await using var server = new RecordingServer(null, _ => (200, page));
         using var client = Client(server);
@@ -96,6 +97,7 @@ public class NodeDirectoryTests
         Assert.Equal(("n1", "10.0.0.5", 10260), (target.NodeName, target.Host, target.Port));
         Assert.Equal("n2", nodes[1].Metadata.Name);
         Assert.Null(KubeletTarget.ForNode(nodes[1]));
+        Assert.Equal(10250, KubeletTarget.ForNode(nodes[2])!.Port); // a port that is no port: the default, as when absent
     }
 
     [Theory]
