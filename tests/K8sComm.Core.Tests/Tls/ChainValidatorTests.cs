@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 using K8sComm.Core.Tls;
 using Xunit;
 
@@ -218,10 +219,11 @@ public class ChainValidatorTests
     public void A_leaf_with_a_critical_extension_path_validation_refuses_is_invalid(string oid, byte[]? value)
     {
         using var ca = TestPki.CreateCa();
-        using var key = RSA.Create(2048);
-        var request = new System.Security.Cryptography.X509Certificates.CertificateRequest("CN=server", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
-        request.CertificateExtensions.Add(new System.Security.Cryptography.X509Certificates.X509Extension(oid, value ?? [0x05, 0x00], critical: true));
-        using var leaf = request.Create(ca, Now.AddDays(-1), Now.AddDays(30), [1, 2, 3, 4]);
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256); // quick to make; the CA signs with its RSA key
+        var request = new CertificateRequest("CN=server", key, HashAlgorithmName.SHA256);
+        request.CertificateExtensions.Add(new X509Extension(oid, value ?? [0x05, 0x00], critical: true));
+        using var leaf = request.Create(ca.SubjectName, X509SignatureGenerator.CreateForRSA(ca.GetRSAPrivateKey()!, RSASignaturePadding.Pkcs1),
+            Now.AddDays(-1), Now.AddDays(30), [1, 2, 3, 4]);
         using var plain = TestPki.Issue(ca, "server", ["server.test"]);
 
         var verdict = Validate(ca, leaf);
