@@ -225,16 +225,24 @@ public sealed class ChainValidator
         var weaknesses = new List<CertificateWeakness>();
         foreach (var certificate in path)
         {
-            var name = Name(certificate);
             var (algorithm, bits) = CertificateReader.PublicKey(certificate);
-            if (algorithm == "RSA" && bits < MinimumRsaBits)
+            var weakRsa = algorithm == "RSA" && bits < MinimumRsaBits;
+            var weakEc = algorithm == "ECDSA" && bits is > 0 and < MinimumEcBits;
+            var insecure = HasInsecureSignature(certificate);
+            if (!(weakRsa || weakEc || insecure))
+                continue; // the usual case: no name to print (a fleet check judges thousands)
+
+            var name = Name(certificate);
+            if (weakRsa)
                 weaknesses.Add(new(WeaknessCode.WeakRsaKey, name, $"RSA {bits}", $"'{name}' has a weak key: RSA {bits} bits (at least {MinimumRsaBits} expected)"));
-            if (algorithm == "ECDSA" && bits is > 0 and < MinimumEcBits)
+            if (weakEc)
                 weaknesses.Add(new(WeaknessCode.WeakEcKey, name, $"ECDSA {bits}", $"'{name}' has a weak key: a {bits}-bit curve (P-256 or larger expected)"));
-            var signature = CertificateReader.SignatureAlgorithm(certificate);
-            if (HasInsecureSignature(certificate))
+            if (insecure)
+            {
+                var signature = CertificateReader.SignatureAlgorithm(certificate);
                 weaknesses.Add(new(signature.StartsWith("MD5", StringComparison.Ordinal) ? WeaknessCode.Md5Signature : WeaknessCode.Sha1Signature,
                     name, signature, $"'{name}' is signed with {signature}"));
+            }
         }
         return weaknesses;
     }
